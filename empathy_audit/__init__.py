@@ -1,0 +1,18 @@
+"""empathy-audit: score customer-service transcripts against an empathy checklist.
+
+    >>> from empathy_audit import audit
+    >>> result = audit(["samples/"])            # bundled default checklist
+    >>> result.overall_score, result.agents[0].met_rates
+
+The core (loading, checklist, cues, scoring) never imports the terminal libraries; the CLI
+and the formatters render the one :class:`AuditResult` it returns.
+"""
+from .audit import audit, audit_conversations
+from .checklist import Checklist, load_checklist
+from .errors import UserError
+from .loaders import load
+from .model import AuditResult
+
+__all__ = ["audit", "audit_conversations", "load", "load_checklist", "Checklist",
+           "AuditResult", "UserError"]
+__version__ = "0.1.0"

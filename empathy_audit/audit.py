@@ -1,0 +1,54 @@
+"""The core entry point: transcripts + checklist -> AuditResult. No terminal code here."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from .checklist import Checklist, load_checklist
+from .cues import CueFinder
+from .loaders import load
+from .model import (MET, MISSED, NA, AgentSummary, AuditResult, Conversation,
+                    ConversationResult, LoadReport)
+from .scoring import conversation_score, judge_conversation, mean, met_rate
+
+
+def audit(paths: Iterable[str | Path], checklist: Checklist | str | Path | None = None, *,
+          field_map: dict[str, str] | None = None, speaker_map: dict[str, str] | None = None,
+          encoding: str = "utf-8-sig") -> AuditResult:
+    """Load transcripts and score them against a checklist (the bundled default if None)."""
+    if not isinstance(checklist, Checklist):
+        checklist = load_checklist(checklist)
+    conversations, report = load(paths, field_map=field_map, speaker_map=speaker_map,
+                                 encoding=encoding)
+    return audit_conversations(conversations, checklist, report)
+
+
+def audit_conversations(conversations: Sequence[Conversation], checklist: Checklist,
+                        report: LoadReport | None = None) -> AuditResult:
+    finder = CueFinder(checklist)
+    finder.prepare(conversations)
+    results = [score_conversation(finder, checklist, c) for c in conversations]
+    return summarize(checklist, results, report or LoadReport())
+
+
+def score_conversation(finder: CueFinder, checklist: Checklist,
+                       conversation: Conversation) -> ConversationResult:
+    cues = finder.find(conversation)
+    verdicts = judge_conversation(checklist, conversation, cues)
+    return ConversationResult(conversation, cues, verdicts,
+                              conversation_score(checklist, verdicts))
+
+
+def summarize(checklist: Checklist, results: list[ConversationResult],
+              report: LoadReport) -> AuditResult:
+    behaviours = checklist.behaviour_ids
+    by_agent: dict[str, list[ConversationResult]] = {}
+    for result in results:
+        by_agent.setdefault(result.conversation.agent_id, []).append(result)
+    agents = [AgentSummary(agent_id, len(rs), mean([r.score for r in rs]),
+                           {b: met_rate([r.verdicts[b].verdict for r in rs]) for b in behaviours})
+              for agent_id, rs in sorted(by_agent.items())]
+    counts = {b: {v: sum(r.verdicts[b].verdict == v for r in results) for v in (MET, MISSED, NA)}
+              for b in behaviours}
+    return AuditResult(checklist.name, behaviours, results, agents, report,
+                       mean([r.score for r in results]), counts)

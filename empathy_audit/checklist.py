@@ -1,0 +1,296 @@
+"""The checklist: cues and behaviours as data, validated when loaded.
+
+YAML is parsed with ``yaml.safe_load``; a second, construction-free pass over the node tree
+(``yaml.compose`` with the safe loader) gives each key its line so that every error names
+file, line and key. Regexes are compiled once here and rejected when they could backtrack
+catastrophically.
+"""
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import UserError
+
+MAX_PATTERN_LENGTH = 1000
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Sentiment(_Strict):
+    """The cue also shows when TextBlob polarity is at or below ``below`` (or at or above
+    ``above``) and no words of the cue matched."""
+    below: float | None = Field(default=None, ge=-1, le=1)
+    above: float | None = Field(default=None, ge=-1, le=1)
+
+
+class Cue(_Strict):
+    description: str = ""
+    speaker: Literal["customer", "agent", "any"] = "any"
+    kind: Literal["words", "engagement"] = "words"
+    phrases: list[str] = []          # literal, case-insensitive, whole words
+    patterns: list[str] = []         # Python regexes, case-insensitive
+    exclude: list[str] = []          # regexes; a match overlapping one is dropped
+    negation: bool = False           # drop a match preceded by a negator in its clause
+    sentiment: Sentiment | None = None
+    includes: list[str] = []         # other cues whose matches also count as this one
+    # kind: engagement (a reply that engages with what this customer said)
+    min_shared_words: int = Field(default=1, ge=1)
+    ignore_words: list[str] = []     # vocabulary too common in support to count as shared
+    canned_min_repeats: int = Field(default=0, ge=0)  # 0: off; N: same reply in N conversations
+
+
+class Applies(_Strict):
+    customer_cue: str | None = None  # None: as soon as a customer turn gets an agent reply
+
+
+class MetWhen(_Strict):
+    agent_cue: str
+    turns: Literal["first_reply", "replies", "all"] = "replies"
+    from_cue: str | None = None      # window starts at the first agent turn with this cue
+    rule: Literal["any", "share", "none"] = "any"
+    min_share: float = Field(default=0.5, gt=0, le=1)
+    expected_at: Literal["first", "last"] = "first"
+
+
+class Example(_Strict):
+    meets: str
+    misses: str
+
+
+class Behaviour(_Strict):
+    title: str
+    description: str
+    weight: float = Field(default=1.0, gt=0)
+    critical: bool = False
+    applies_when: Applies = Applies()
+    met_when: MetWhen
+    example: Example | None = None
+
+
+class Checklist(_Strict):
+    version: Literal[1] = 1
+    name: str = "checklist"
+    description: str = ""
+    negators: list[str] = ["not", "never", "no", "nothing", "without", "hardly"]
+    negation_window: int = Field(default=3, ge=1, le=10)
+    cues: dict[str, Cue]
+    behaviours: dict[str, Behaviour]
+
+    @property
+    def behaviour_ids(self) -> list[str]:
+        return list(self.behaviours)
+
+
+# ---------------------------------------------------------------- locating keys
+
+def _marks(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
+    """Path of every value in the document -> its 1-based line."""
+    found = {path: node.start_mark.line + 1}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = path + (key.value,)
+            found[child] = key.start_mark.line + 1
+            found.update({p: line for p, line in _marks(value, child).items() if p != child})
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            found.update(_marks(item, path + (index,)))
+    return found
+
+
+def _duplicate_key(node: yaml.Node, path: tuple = ()) -> tuple[tuple, int] | None:
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key, value in node.value:
+            if key.value in seen:
+                return path + (key.value,), key.start_mark.line + 1
+            seen.add(key.value)
+            found = _duplicate_key(value, path + (key.value,))
+            if found:
+                return found
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            found = _duplicate_key(item, path + (index,))
+            if found:
+                return found
+    return None
+
+
+class _Locator:
+    def __init__(self, source: str, marks: dict[tuple, int]):
+        self.source, self.marks = source, marks
+
+    def error(self, path: tuple, message: str) -> UserError:
+        probe = tuple(path)
+        while probe and probe not in self.marks:
+            probe = probe[:-1]
+        key = ".".join(str(p) for p in path) or None
+        return UserError(message, file=self.source, line=self.marks.get(probe), key=key)
+
+
+# ---------------------------------------------------------------- regexes
+
+def _has_nested_unbounded_repeat(pattern: str) -> bool:
+    """True for the classic catastrophic shapes: a repeated group that itself contains an
+    unbounded repeat, like ``(a+)+`` or ``(\\w*\\s?)*``."""
+    from re import _constants as c, _parser as parser   # stdlib's own regex parser
+
+    repeats = (c.MAX_REPEAT, c.MIN_REPEAT)
+
+    def walk(items, inside_repeat: bool) -> bool:
+        for op, arg in items:
+            if op in repeats:
+                low, high, sub = arg
+                unbounded = high == c.MAXREPEAT
+                if inside_repeat and unbounded:
+                    return True
+                if walk(sub, inside_repeat or high > 1):
+                    return True
+            elif op == c.SUBPATTERN:
+                if walk(arg[-1], inside_repeat):
+                    return True
+            elif op == c.BRANCH:
+                if any(walk(branch, inside_repeat) for branch in arg[1]):
+                    return True
+            elif op in (c.ASSERT, c.ASSERT_NOT):
+                if walk(arg[1], inside_repeat):
+                    return True
+        return False
+
+    return walk(parser.parse(pattern), False)
+
+
+def compile_pattern(pattern: str) -> re.Pattern:
+    """Compile one user regex; ValueError with a reason when it is unusable or unsafe."""
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        raise ValueError(f"pattern longer than {MAX_PATTERN_LENGTH} characters")
+    try:
+        compiled = re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"invalid regex {pattern!r}: {exc}") from None
+    if _has_nested_unbounded_repeat(pattern):
+        raise ValueError(f"regex {pattern!r} nests an unbounded repeat inside another "
+                         f"repeat and can take exponential time; rewrite it without "
+                         f"the nested quantifier")
+    return compiled
+
+
+def phrase_regex(phrase: str) -> str:
+    """A literal phrase as a regex: case-insensitive, flexible spaces, whole words."""
+    words = [re.escape(w) for w in phrase.strip().split()]
+    body = r"\s+".join(words)
+    start = r"\b" if re.match(r"\w", phrase.strip()) else ""
+    end = r"\b" if re.search(r"\w$", phrase.strip()) else ""
+    return f"{start}{body}{end}"
+
+
+# ---------------------------------------------------------------- loading
+
+def default_checklist_path() -> Path:
+    packaged = resources.files("empathy_audit") / "checklists" / "default.yaml"
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "checklists" / "default.yaml"
+
+
+def load_checklist(path: str | Path | None = None) -> Checklist:
+    path = Path(path) if path else default_checklist_path()
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError("checklist file not found", file=source) from None
+    except UnicodeDecodeError:
+        raise UserError("checklist is not valid UTF-8", file=source) from None
+    return parse_checklist(text, source)
+
+
+def parse_checklist(text: str, source: str = "<checklist>") -> Checklist:
+    try:
+        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise UserError(f"invalid YAML: {problem}", file=source,
+                        line=mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict):
+        raise UserError("a checklist is a YAML mapping with 'cues' and 'behaviours'",
+                        file=source, line=1)
+    duplicate = _duplicate_key(node)
+    locate = _Locator(source, _marks(node))
+    if duplicate:
+        path, line = duplicate
+        raise UserError(f"duplicate key {path[-1]!r}", file=source, line=line,
+                        key=".".join(map(str, path)))
+    try:
+        checklist = Checklist.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise locate.error(first["loc"], _describe(first)) from None
+    _check_references(checklist, locate)
+    _check_patterns(checklist, locate)
+    return checklist
+
+
+def _describe(error: dict) -> str:
+    if error["type"] == "extra_forbidden":
+        return f"unknown key {error['loc'][-1]!r}"
+    if error["type"] == "missing":
+        return f"missing required key {error['loc'][-1]!r}"
+    return error["msg"]
+
+
+def _check_references(checklist: Checklist, locate: _Locator) -> None:
+    cues = checklist.cues
+
+    def need(cue_id: str | None, path: tuple, speaker: str | None = None) -> None:
+        if cue_id is None:
+            return
+        if cue_id not in cues:
+            raise locate.error(path, f"refers to undefined cue {cue_id!r}; defined cues: "
+                                     f"{', '.join(cues)}")
+        if speaker and cues[cue_id].speaker not in (speaker, "any"):
+            raise locate.error(path, f"cue {cue_id!r} is a {cues[cue_id].speaker} cue; "
+                                     f"a {speaker} cue is needed here")
+
+    for cue_id, cue in cues.items():
+        for index, included in enumerate(cue.includes):
+            need(included, ("cues", cue_id, "includes", index))
+    _check_cycles(checklist, locate)
+    for bid, behaviour in checklist.behaviours.items():
+        base = ("behaviours", bid)
+        need(behaviour.applies_when.customer_cue, base + ("applies_when", "customer_cue"),
+             "customer")
+        need(behaviour.met_when.agent_cue, base + ("met_when", "agent_cue"), "agent")
+        need(behaviour.met_when.from_cue, base + ("met_when", "from_cue"), "agent")
+
+
+def _check_cycles(checklist: Checklist, locate: _Locator) -> None:
+    def visit(cue_id: str, trail: tuple[str, ...]) -> None:
+        if cue_id in trail:
+            raise locate.error(("cues", trail[0], "includes"),
+                               "cues include each other in a cycle: "
+                               + " -> ".join(trail + (cue_id,)))
+        for included in checklist.cues[cue_id].includes:
+            visit(included, trail + (cue_id,))
+
+    for cue_id in checklist.cues:
+        visit(cue_id, ())
+
+
+def _check_patterns(checklist: Checklist, locate: _Locator) -> None:
+    for cue_id, cue in checklist.cues.items():
+        for field in ("patterns", "exclude"):
+            for index, pattern in enumerate(getattr(cue, field)):
+                try:
+                    compile_pattern(pattern)
+                except ValueError as exc:
+                    raise locate.error(("cues", cue_id, field, index), str(exc)) from None

@@ -1,0 +1,302 @@
+"""Finding cues in turns, with the words and character offsets that show them.
+
+Two kinds of cue:
+
+* ``words``: phrase lists and regexes, minus exclusions and negated matches, with TextBlob
+  polarity as a fallback signal where the words did not decide;
+* ``engagement``: whether an agent reply engages with what this customer said (shares
+  content words with it, or asks a diagnostic question), unless the same reply was sent
+  (nearly) verbatim to many conversations in the batch.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .checklist import Checklist, Cue, compile_pattern, phrase_regex
+from .model import AGENT, CUSTOMER, Conversation, CueMatch, Turn
+
+# Curly quotes become straight ones, one character for one so offsets stay true.
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+_CLAUSE_END = re.compile(r"[.!?;:\n]|\bbut\b", re.IGNORECASE)
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?", re.IGNORECASE)
+_URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+_HANDLE = re.compile(r"[@#]\w+")
+_SIGNATURE = re.compile(r"(?:\s[\^*~-]\s?[A-Za-z]{1,4}|\s/[A-Za-z]{1,4})\s*$")
+
+
+def normalize_quotes(text: str) -> str:
+    return text.translate(_QUOTES)
+
+
+# ---------------------------------------------------------------- words cues
+
+@dataclass
+class WordsMatcher:
+    cue_id: str
+    regex: re.Pattern | None
+    exclude: re.Pattern | None
+    negators: frozenset[str]
+    negation_window: int
+    negation: bool
+    sentiment_below: float | None
+    sentiment_above: float | None
+
+    @classmethod
+    def build(cls, cue_id: str, cue: Cue, checklist: Checklist) -> "WordsMatcher":
+        alternatives = [phrase_regex(p) for p in cue.phrases] + list(cue.patterns)
+        return cls(
+            cue_id=cue_id,
+            regex=_combine(alternatives),
+            exclude=_combine(list(cue.exclude)),
+            negators=frozenset(n.lower() for n in checklist.negators),
+            negation_window=checklist.negation_window,
+            negation=cue.negation,
+            sentiment_below=cue.sentiment.below if cue.sentiment else None,
+            sentiment_above=cue.sentiment.above if cue.sentiment else None,
+        )
+
+    @property
+    def uses_sentiment(self) -> bool:
+        return self.sentiment_below is not None or self.sentiment_above is not None
+
+    def find_words(self, text: str) -> list[CueMatch]:
+        if self.regex is None:
+            return []
+        matches = [m for m in self.regex.finditer(text) if m.end() > m.start()]
+        if not matches:
+            return []
+        excluded = [m.span() for m in self.exclude.finditer(text)] if self.exclude else []
+        found = []
+        for m in matches:
+            if any(s < m.end() and m.start() < e for s, e in excluded):
+                continue
+            if self.negation and self._negated(text, m.start()):
+                continue
+            found.append(CueMatch(self.cue_id, m.start(), m.end(), m.group(), "words"))
+        return found
+
+    def _negated(self, text: str, start: int) -> bool:
+        before = text[max(0, start - 80):start]
+        clause = _CLAUSE_END.split(before)[-1]
+        words = [w.lower() for w in _WORD.findall(clause)][-self.negation_window:]
+        return any(w in self.negators or w.endswith("n't") for w in words)
+
+    def find_sentiment(self, text: str) -> list[CueMatch]:
+        polarity, words = sentiment(text)
+        hit = ((self.sentiment_below is not None and polarity <= self.sentiment_below) or
+               (self.sentiment_above is not None and polarity >= self.sentiment_above))
+        if not hit:
+            return []
+        how = f"sentiment {polarity:+.2f}"
+        spans = _locate_words(text, words) or [(0, len(text))]
+        return [CueMatch(self.cue_id, s, e, text[s:e], how) for s, e in spans]
+
+
+def _combine(patterns: list[str]) -> re.Pattern | None:
+    if not patterns:
+        return None
+    for pattern in patterns:
+        compile_pattern(pattern)   # each is safe on its own (checked at load too)
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _analyzer():
+    from textblob.en.sentiments import PatternAnalyzer   # offline: lexicon ships with textblob
+    return PatternAnalyzer()
+
+
+def sentiment(text: str) -> tuple[float, list[str]]:
+    """TextBlob polarity of ``text`` and the lexicon words that carried a negative score."""
+    result = _analyzer().analyze(text, keep_assessments=True)
+    words = [w for words, polarity, _, _ in result.assessments if polarity < 0 for w in words]
+    return result.polarity, words
+
+
+def _locate_words(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
+    spans = []
+    for word in dict.fromkeys(w for w in words if re.search(r"\w", w)):
+        m = re.search(rf"\b{re.escape(word)}\b", text, re.IGNORECASE)
+        if m:
+            spans.append(m.span())
+    return sorted(spans)
+
+
+# ---------------------------------------------------------------- engagement cues
+
+STOPWORDS = frozenset("""
+a about above after again against all am an and any are aren't as at be because been before
+being below between both but by can can't cannot could couldn't did didn't do does doesn't
+doing don't down during each few for from further had hadn't has hasn't have haven't having he
+he'd he'll he's her here here's hers herself him himself his how how's i i'd i'll i'm i've if
+in into is isn't it it's its itself let's me more most mustn't my myself no nor not of off on
+once only or other ought our ours ourselves out over own same shan't she she'd she'll she's
+should shouldn't so some such than that that's the their theirs them themselves then there
+there's these they they'd they'll they're they've this those through to too under until up
+very was wasn't we we'd we'll we're we've were weren't what what's when when's where where's
+which while who who's whom why why's will with won't would wouldn't you you'd you'll you're
+you've your yours yourself yourselves just also get got still now even really one two would
+like know want need please thanks thank hi hello hey yes yeah okay ok via amp sure
+""".split())
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _strip_noise(text: str) -> str:
+    text = _URL.sub(lambda m: " " * len(m.group()), text)
+    return _HANDLE.sub(lambda m: " " * len(m.group()), text)
+
+
+def content_words(text: str, ignore: frozenset[str]) -> dict[str, list[tuple[int, int]]]:
+    """Stemmed content word -> spans where it occurs (URLs and @handles left out)."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for m in _WORD.finditer(_strip_noise(text)):
+        word = m.group().lower()
+        if len(word) < 3 or word in STOPWORDS or word in ignore or word.isdigit():
+            continue
+        stem = _stem(word)
+        if stem in ignore:
+            continue
+        found.setdefault(stem, []).append(m.span())
+    return found
+
+
+def canned_key(text: str) -> str:
+    """A reply reduced to its template: no handles, URLs, signature, digits or punctuation."""
+    text = _SIGNATURE.sub("", _strip_noise(normalize_quotes(text)))
+    words = re.findall(r"[a-z]+", text.lower())
+    return " ".join(words)
+
+
+def brand_words(agent_id: str) -> frozenset[str]:
+    """The support account's own name, which every reply shares with the customer's tweet."""
+    parts = re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", agent_id) + [agent_id]
+    return frozenset(_stem(p.lower()) for p in parts if len(p) >= 3)
+
+
+@dataclass
+class EngagementMatcher:
+    cue_id: str
+    words: WordsMatcher               # diagnostic questions and other specific phrasing
+    min_shared_words: int
+    ignore: frozenset[str]
+    canned_min_repeats: int
+    canned: Counter = field(default_factory=Counter)
+
+    @classmethod
+    def build(cls, cue_id: str, cue: Cue, checklist: Checklist) -> "EngagementMatcher":
+        ignore = frozenset(_stem(w.lower()) for w in cue.ignore_words) | frozenset(
+            w.lower() for w in cue.ignore_words)
+        return cls(cue_id, WordsMatcher.build(cue_id, cue, checklist), cue.min_shared_words,
+                   ignore, cue.canned_min_repeats)
+
+    def count_replies(self, conversations: Iterable[Conversation]) -> None:
+        """Count, per reply template, the conversations it was sent in (canned detection)."""
+        if not self.canned_min_repeats:
+            return
+        for conversation in conversations:
+            keys = {canned_key(t.text) for t in conversation.turns if t.speaker == AGENT}
+            self.canned.update(k for k in keys if k)
+
+    def find(self, turn: Turn, earlier_customer_text: str) -> list[CueMatch]:
+        key = canned_key(turn.text) if self.canned_min_repeats else ""
+        if key and self.canned[key] >= self.canned_min_repeats:
+            return []   # canned: sent to many customers, whatever its words
+        text = normalize_quotes(turn.text)
+        found = self.words.find_words(text)
+        ignore = self.ignore | brand_words(turn.agent_id)
+        theirs = content_words(normalize_quotes(earlier_customer_text), ignore)
+        mine = content_words(text, ignore)
+        shared = [w for w in mine if w in theirs]
+        if len(shared) >= self.min_shared_words:
+            found += [CueMatch(self.cue_id, s, e, text[s:e], "shared-words")
+                      for w in shared for s, e in mine[w][:1]]
+        return sorted(found, key=lambda m: (m.start, m.end))
+
+    def canned_count(self, turn: Turn) -> int:
+        return self.canned.get(canned_key(turn.text), 0) if self.canned_min_repeats else 0
+
+
+# ---------------------------------------------------------------- per conversation
+
+class CueFinder:
+    """Every cue of a checklist, compiled once, applied turn by turn."""
+
+    def __init__(self, checklist: Checklist):
+        self.checklist = checklist
+        self.words: dict[str, WordsMatcher] = {}
+        self.engagement: dict[str, EngagementMatcher] = {}
+        for cue_id, cue in checklist.cues.items():
+            if cue.kind == "engagement":
+                self.engagement[cue_id] = EngagementMatcher.build(cue_id, cue, checklist)
+            else:
+                self.words[cue_id] = WordsMatcher.build(cue_id, cue, checklist)
+        self.order = _dependency_order(checklist)
+
+    def prepare(self, conversations: Sequence[Conversation]) -> None:
+        """Corpus-level pass: count reply templates for canned-reply detection."""
+        for matcher in self.engagement.values():
+            matcher.count_replies(conversations)
+
+    def find(self, conversation: Conversation) -> list[list[CueMatch]]:
+        """Cue matches per turn, sorted by position then cue id."""
+        per_turn = []
+        customer_so_far: list[str] = []
+        for turn in conversation.turns:
+            per_turn.append(self._turn(turn, " \n ".join(customer_so_far)))
+            if turn.speaker == CUSTOMER:
+                customer_so_far.append(turn.text)
+        return per_turn
+
+    def _turn(self, turn: Turn, earlier_customer_text: str) -> list[CueMatch]:
+        if turn.speaker not in (AGENT, CUSTOMER):
+            return []
+        text = normalize_quotes(turn.text)
+        by_cue: dict[str, list[CueMatch]] = {}
+        for cue_id in self.order:
+            cue = self.checklist.cues[cue_id]
+            if cue.speaker not in (turn.speaker, "any"):
+                continue
+            if cue_id in self.engagement:
+                if not earlier_customer_text:
+                    continue
+                found = self.engagement[cue_id].find(turn, earlier_customer_text)
+            else:
+                found = self.words[cue_id].find_words(text)
+                for included in cue.includes:
+                    found += [CueMatch(cue_id, m.start, m.end, m.text, f"via {included}")
+                              for m in by_cue.get(included, [])]
+                if not found and self.words[cue_id].uses_sentiment:
+                    found = self.words[cue_id].find_sentiment(text)
+            if found:
+                by_cue[cue_id] = found
+        matches = [m for found in by_cue.values() for m in found]
+        return sorted(set(matches), key=lambda m: (m.start, m.end, m.cue, m.how))
+
+    def canned_count(self, turn: Turn) -> int:
+        return max((m.canned_count(turn) for m in self.engagement.values()), default=0)
+
+
+def _dependency_order(checklist: Checklist) -> list[str]:
+    """Cue ids ordered so that every cue comes after the cues it includes."""
+    ordered: list[str] = []
+
+    def visit(cue_id: str) -> None:
+        if cue_id in ordered:
+            return
+        for included in checklist.cues[cue_id].includes:
+            visit(included)
+        ordered.append(cue_id)
+
+    for cue_id in checklist.cues:
+        visit(cue_id)
+    return ordered

@@ -1,0 +1,76 @@
+"""CSV exports: turns.csv, conversations.csv, agents.csv (and skipped.csv).
+
+Cells are made safe for spreadsheets (OWASP CSV injection): a cell that starts with
+``= + - @``, a tab or a carriage return gets a leading apostrophe. Files are written to a
+temporary directory first and moved into place only when all are complete.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..model import AuditResult
+from . import records
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def to_csv(rows: list[dict[str, str]], columns: list[str] | None = None) -> str:
+    buffer = io.StringIO()
+    columns = columns or (list(rows[0]) if rows else [])
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: safe_cell(v) for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def export_tables(result: AuditResult) -> dict[str, str]:
+    """File name -> CSV text, for every export (headers present even when empty)."""
+    b = result.behaviours
+    return {
+        "conversations.csv": to_csv(records.conversation_rows(result),
+                                    ["conversation_id", "agent_id", "turns", "score", *b]),
+        "agents.csv": to_csv(records.agent_rows(result),
+                             ["agent_id", "conversations", "score", *(f"{x}_met_rate" for x in b)]),
+        "turns.csv": to_csv(records.turn_rows(result),
+                            ["conversation_id", "turn", "speaker", "agent_id", "text", "cues",
+                             "met", "missed", "evidence", "source_file", "source_line"]),
+        "skipped.csv": to_csv(records.skipped_rows(result),
+                              ["source_file", "source_line", "reason"]),
+    }
+
+
+def write_files_atomically(directory: Path, files: dict[str, str | bytes]) -> list[Path]:
+    """Write all files or none: build them in a temp dir beside ``directory``, then move."""
+    directory.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".empathy-audit-", dir=directory))
+    try:
+        for name, content in files.items():
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8", newline="")
+        written = []
+        for name in files:
+            final = directory / name
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / name, final)
+            written.append(final)
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_exports(result: AuditResult, directory: Path) -> list[Path]:
+    return write_files_atomically(directory, export_tables(result))

@@ -1,0 +1,121 @@
+"""Rich tables and the turn-by-turn explanation, for people at a terminal."""
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..checklist import Checklist
+from ..model import AGENT, CUSTOMER, MET, MISSED, NA, AuditResult, ConversationResult
+from . import records
+
+VERDICT_STYLE = {MET: "green", MISSED: "bold red", NA: "dim"}
+CUE_STYLE = {CUSTOMER: "bold yellow", AGENT: "bold cyan"}
+
+
+def _rate_cell(rate: float | None) -> Text:
+    if rate is None:
+        return Text("–", style="dim")
+    style = "green" if rate >= 0.8 else "yellow" if rate >= 0.5 else "red"
+    return Text(f"{rate:.0%}", style=style)
+
+
+def agents_table(result: AuditResult) -> Table:
+    table = Table(title="Agents", title_justify="left")
+    table.add_column("agent")
+    table.add_column("conversations", justify="right")
+    table.add_column("score", justify="right")
+    for b in result.behaviours:
+        table.add_column(b, justify="right")
+    for a in result.agents:
+        table.add_row(a.agent_id, str(a.conversations), records.fmt_score(a.score) or "–",
+                      *(_rate_cell(a.met_rates[b]) for b in result.behaviours))
+    return table
+
+
+def behaviours_table(result: AuditResult) -> Table:
+    table = Table(title="Behaviours", title_justify="left")
+    for column in ("behaviour", "met", "missed", "n/a", "met rate"):
+        table.add_column(column, justify="left" if column == "behaviour" else "right")
+    for b in result.behaviours:
+        counts = result.behaviour_counts[b]
+        applicable = counts[MET] + counts[MISSED]
+        table.add_row(b, str(counts[MET]), str(counts[MISSED]), str(counts[NA]),
+                      _rate_cell(counts[MET] / applicable if applicable else None))
+    return table
+
+
+def print_audit(result: AuditResult, console: Console) -> None:
+    console.print(agents_table(result))
+    console.print(behaviours_table(result))
+    overall = records.fmt_score(result.overall_score) or "n/a"
+    console.print(f"Overall score: [bold]{overall}[/bold]")
+    console.print(records.summary_line(result), markup=False, highlight=False)
+    for note in result.report.notes:
+        console.print(f"note: {note}", markup=False, highlight=False)
+
+
+def highlighted(text: str, cues, style: str) -> Text:
+    rendered = Text(text)
+    for m in cues:
+        if m.end > m.start and not m.how.startswith("via "):
+            rendered.stylize(f"{style} underline", m.start, m.end)
+    return rendered
+
+
+def explain_view(result: ConversationResult, checklist: Checklist) -> Group:
+    conversation = result.conversation
+    met, missed = records._behaviours_by_turn(result)
+    parts = [Text(f"Conversation {conversation.conversation_id} — agent {conversation.agent_id} "
+                  f"— {conversation.source}:{conversation.line}", style="bold")]
+    for turn, cues in zip(conversation.turns, result.cues):
+        lines = [highlighted(turn.text, cues, CUE_STYLE.get(turn.speaker, "bold"))]
+        seen = dict.fromkeys(m.cue for m in cues)
+        for cue in seen:
+            words = [m for m in cues if m.cue == cue]
+            shown = ", ".join(f'"{m.text}" [{m.start}:{m.end}]' + ("" if m.how == "words" else f" ({m.how})")
+                              for m in words[:4])
+            lines.append(Text(f"  cue {cue}: ", style="dim") + Text(shown))
+        for bid in met.get(turn.index, []):
+            lines.append(Text(f"  ✓ {bid}", style="green"))
+        for bid in missed.get(turn.index, []):
+            lines.append(Text(f"  ✗ {bid} expected here: {result.verdicts[bid].reason}",
+                              style="bold red"))
+        title = f"turn {turn.index} · {turn.speaker}" + (
+            f" ({turn.raw_speaker})" if turn.raw_speaker.lower() != turn.speaker else "")
+        parts.append(Panel(Group(*lines), title=title, title_align="left",
+                           border_style={AGENT: "cyan", CUSTOMER: "yellow"}.get(turn.speaker, "dim")))
+    table = Table(title="Verdicts", title_justify="left")
+    for column in ("behaviour", "verdict", "why"):
+        table.add_column(column)
+    for bid, verdict in result.verdicts.items():
+        table.add_row(f"{bid} — {checklist.behaviours[bid].title}",
+                      Text(verdict.verdict, style=VERDICT_STYLE[verdict.verdict]), verdict.reason)
+    parts.append(table)
+    parts.append(Text(f"Score: {records.fmt_score(result.score) or 'n/a (nothing applied)'}",
+                      style="bold"))
+    return Group(*parts)
+
+
+def checklist_view(checklist: Checklist) -> Group:
+    parts = [Text(f"Checklist {checklist.name}: {checklist.description}", style="bold")]
+    for bid, b in checklist.behaviours.items():
+        applies = (f"a customer turn shows {b.applies_when.customer_cue}"
+                   if b.applies_when.customer_cue else "the agent replies to the customer")
+        rule = b.met_when
+        how = {"any": f"an agent turn shows {rule.agent_cue}",
+               "share": f"at least {rule.min_share:.0%} of the turns show {rule.agent_cue}",
+               "none": f"no agent turn shows {rule.agent_cue}"}[rule.rule]
+        where = {"first_reply": "in the first reply after it", "replies": "in the replies after it",
+                 "all": "in any agent turn"}[rule.turns]
+        if rule.from_cue:
+            where += f", from the first {rule.from_cue} on"
+        body = [Text(b.description), Text(f"Applies when: {applies}."),
+                Text(f"Met when: {how}, {where}."),
+                Text(f"Weight {b.weight:g}" + (", critical" if b.critical else ""))]
+        if b.example:
+            body += [Text("Meets: ", style="green") + Text(b.example.meets),
+                     Text("Misses: ", style="red") + Text(b.example.misses)]
+        parts.append(Panel(Group(*body), title=f"{bid} — {b.title}", title_align="left"))
+    return Group(*parts)

@@ -1,0 +1,448 @@
+"""Read transcripts (CSV, JSON, JSON Lines, optionally gzipped) into conversations.
+
+Every input turn either becomes a :class:`Turn` or a :class:`Skipped` entry with its
+file, line and reason. Structural damage (broken JSON, bad encoding, a missing required
+column) is a :class:`UserError`.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import UserError
+from .model import AGENT, CUSTOMER, OTHER, Conversation, LoadReport, Skipped, Turn
+
+SUFFIXES = (".csv", ".json", ".jsonl", ".ndjson")
+
+# Canonical field -> accepted names, most specific first.
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "conversation_id": ("conversation_id", "conversationid", "conversation", "convo_id",
+                        "conv_id", "dialog_id", "dialogue_id", "thread_id", "chat_id",
+                        "ticket_id", "session_id", "call_id", "case_id"),
+    "speaker": ("speaker", "role", "participant", "author", "sender", "from", "party",
+                "speaker_role", "user_type", "side"),
+    "text": ("text", "message", "content", "body", "utterance", "msg", "transcript_text",
+             "line_text", "value"),
+    "agent_id": ("agent_id", "agent", "agent_name", "rep_id", "rep", "advisor", "handler",
+                 "assignee", "brand", "owner"),
+    "turn": ("turn", "turn_id", "turn_index", "turn_number", "turn_count", "seq", "sequence",
+             "position", "order", "index"),
+    "timestamp": ("timestamp", "time", "ts", "created_at", "datetime", "date", "sent_at"),
+}
+REQUIRED = ("conversation_id", "speaker", "text")
+# Keys that hold a conversation's list of turns, and its id at conversation level.
+TURN_LIST_KEYS = ("turns", "messages", "utterances", "dialog", "dialogue", "original",
+                  "transcript", "conversation", "chat", "exchanges")
+CONVERSATION_ID_KEYS = FIELD_ALIASES["conversation_id"] + ("id",)
+
+SPEAKER_WORDS = {
+    AGENT: ("agent", "rep", "representative", "advisor", "adviser", "support", "staff",
+            "employee", "operator", "associate", "specialist", "csr", "assistant", "care",
+            "helpdesk", "service", "company", "brand", "moderator", "expert", "technician"),
+    CUSTOMER: ("customer", "client", "user", "caller", "visitor", "guest", "consumer",
+               "member", "buyer", "patient", "passenger", "requester", "requestor", "end_user",
+               "enduser", "shopper", "subscriber", "contact"),
+    OTHER: ("system", "action", "bot", "automated", "auto", "ivr", "note", "event",
+            "internal", "virtual_agent", "chatbot"),
+}
+_SPEAKER_LOOKUP = {word: role for role, words in SPEAKER_WORDS.items() for word in words}
+
+
+def normalize_speaker(raw: str, custom: dict[str, str] | None = None) -> str | None:
+    """agent, customer or other; None when the label is not recognised."""
+    label = raw.strip().lower().replace("-", "_").replace(" ", "_")
+    if custom and label in custom:
+        return custom[label]
+    if label in _SPEAKER_LOOKUP:
+        return _SPEAKER_LOOKUP[label]
+    head = label.rstrip("0123456789_").split("_")[0]   # "agent_2", "Customer 1"
+    return _SPEAKER_LOOKUP.get(head)
+
+
+@dataclass(frozen=True, slots=True)
+class RawTurn:
+    """One turn as read, before grouping: values are already mapped to canonical fields."""
+    fields: dict[str, object]
+    source: str
+    line: int
+
+
+class FieldMap:
+    """Resolves canonical fields against the keys present in one record or header."""
+
+    def __init__(self, overrides: dict[str, str] | None = None):
+        self.overrides = {k: v for k, v in (overrides or {}).items()}
+        unknown = set(self.overrides) - set(FIELD_ALIASES)
+        if unknown:
+            raise UserError(f"--map: unknown field {sorted(unknown)[0]!r}; "
+                            f"fields are {', '.join(FIELD_ALIASES)}", key="--map")
+        self._cache: dict[tuple[str, ...], dict[str, str]] = {}
+
+    def resolve(self, keys: Iterable[str]) -> dict[str, str]:
+        """Canonical field -> actual key, for the fields that are present."""
+        keys = tuple(keys)
+        if keys not in self._cache:
+            lowered = {k.strip().lower(): k for k in keys}
+            found = {}
+            for canonical, aliases in FIELD_ALIASES.items():
+                wanted = (self.overrides[canonical],) if canonical in self.overrides else aliases
+                for alias in wanted:
+                    if alias.lower() in lowered:
+                        found[canonical] = lowered[alias.lower()]
+                        break
+            self._cache[keys] = found
+        return self._cache[keys]
+
+
+# ---------------------------------------------------------------- reading bytes
+
+def _open_text(path: Path, encoding: str) -> str:
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise UserError(f"not a valid gzip file ({exc})", file=str(path)) from None
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise UserError(f"cannot decode byte 0x{raw[exc.start]:02x} as {encoding}; "
+                        f"re-save the file as UTF-8 or pass --encoding",
+                        file=str(path), line=line) from None
+    except LookupError:
+        raise UserError(f"unknown encoding {encoding!r}", key="--encoding") from None
+
+
+def format_of(path: Path) -> str:
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    for suffix in SUFFIXES:
+        if name.endswith(suffix):
+            return "jsonl" if suffix == ".ndjson" else suffix[1:]
+    raise UserError(f"unsupported file type; expected one of {', '.join(SUFFIXES)} "
+                    f"(optionally .gz)", file=str(path))
+
+
+def expand_paths(paths: Iterable[str | Path], report: LoadReport) -> list[Path]:
+    """Files named directly, plus transcript files found under directories (sorted)."""
+    files: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file())
+            usable = [p for p in found if _is_transcript(p)]
+            ignored = len(found) - len(usable)
+            if ignored:
+                report.notes.append(f"{path}: ignored {ignored} file(s) that are not "
+                                    f"CSV, JSON or JSON Lines")
+            files.extend(usable)
+        elif path.is_file():
+            format_of(path)
+            files.append(path)
+        else:
+            raise UserError("no such file or directory", file=str(path))
+    if not files:
+        raise UserError("no transcript files found in " + ", ".join(map(str, paths)))
+    return files
+
+
+def _is_transcript(path: Path) -> bool:
+    name = path.name.lower().removesuffix(".gz")
+    return name.endswith(SUFFIXES) and not path.name.startswith(".")
+
+
+# ---------------------------------------------------------------- CSV
+
+def read_csv(text: str, source: str, fields: FieldMap) -> Iterator[RawTurn]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        raise UserError(f"malformed CSV header: {exc}", file=source, line=1) from None
+    mapping = fields.resolve(header)
+    missing = [f for f in REQUIRED if f not in mapping]
+    if missing:
+        raise UserError(f"missing required column {missing[0]!r} (columns: "
+                        f"{', '.join(header)}); use --map {missing[0]}=COLUMN",
+                        file=source, line=1, key=missing[0])
+    position = {canonical: header.index(key) for canonical, key in mapping.items()}
+    previous_end = reader.line_num
+    while True:
+        start = previous_end + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise UserError(f"malformed CSV row: {exc}", file=source, line=start) from None
+        previous_end = reader.line_num
+        if not row:
+            continue   # a blank line is not a turn
+        if len(row) != len(header):
+            raise UserError(f"row has {len(row)} fields, header has {len(header)}",
+                            file=source, line=start)
+        yield RawTurn({f: row[i] for f, i in position.items()}, source, start)
+
+
+# ---------------------------------------------------------------- JSON and JSON Lines
+
+_decoder = json.JSONDecoder()
+_WHITESPACE = " \t\r\n"
+
+
+def _json_error(exc: json.JSONDecodeError, source: str, line_offset: int = 0) -> UserError:
+    return UserError(f"invalid JSON: {exc.msg} (column {exc.colno})", file=source,
+                     line=exc.lineno + line_offset)
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in _WHITESPACE:
+        pos += 1
+    return pos
+
+
+class _Lines:
+    """Character offset -> 1-based line number, for one text."""
+
+    def __init__(self, text: str, first_line: int = 1):
+        self.text, self.first_line = text, first_line
+        self._pos, self._line = 0, first_line
+
+    def at(self, offset: int) -> int:
+        if offset < self._pos:   # offsets arrive in order; restart if they do not
+            self._pos, self._line = 0, self.first_line
+        self._line += self.text.count("\n", self._pos, offset)
+        self._pos = offset
+        return self._line
+
+
+def _parse_positioned(text: str, pos: int, lines: _Lines, source: str):
+    """Decode the JSON value at ``pos``; return (value, end, line_of) where ``line_of`` maps
+    id(dict) -> line for every object inside arrays of objects (turns and conversations)."""
+    pos = _skip_ws(text, pos)
+    if pos < len(text) and text[pos] in "[{":
+        opener = text[pos]
+        closer = "]" if opener == "[" else "}"
+        container: list | dict = [] if opener == "[" else {}
+        line_of: dict[int, int] = {}
+        pos = _skip_ws(text, pos + 1)
+        if pos < len(text) and text[pos] == closer:
+            return container, pos + 1, line_of
+        while True:
+            if opener == "{":
+                key, pos = _decode_leaf(text, pos, source, lines)
+                pos = _skip_ws(text, pos)
+                if pos >= len(text) or text[pos] != ":":
+                    _raise_at(text, pos, "expecting ':'", source, lines)
+                pos += 1
+            start = _skip_ws(text, pos)
+            value, pos, inner = _parse_positioned(text, start, lines, source)
+            line_of.update(inner)
+            if isinstance(value, (dict, list)):
+                line_of.setdefault(id(value), lines.at(start))
+            if opener == "{":
+                container[key] = value
+            else:
+                container.append(value)
+            pos = _skip_ws(text, pos)
+            if pos < len(text) and text[pos] == ",":
+                pos = _skip_ws(text, pos + 1)
+                continue
+            if pos < len(text) and text[pos] == closer:
+                return container, pos + 1, line_of
+            _raise_at(text, pos, f"expecting ',' or '{closer}'", source, lines)
+    value, end = _decode_leaf(text, pos, source, lines)
+    return value, end, {}
+
+
+def _decode_leaf(text: str, pos: int, source: str, lines: _Lines):
+    try:
+        return _decoder.raw_decode(text, pos)
+    except json.JSONDecodeError as exc:
+        _raise_at(text, exc.pos, exc.msg, source, lines)
+
+
+def _raise_at(text: str, pos: int, msg: str, source: str, lines: _Lines):
+    line_start = text.rfind("\n", 0, pos) + 1
+    raise UserError(f"invalid JSON: {msg} (column {pos - line_start + 1})", file=source,
+                    line=lines.at(pos))
+
+
+def read_json(text: str, source: str, fields: FieldMap) -> Iterator[RawTurn]:
+    lines = _Lines(text)
+    start = _skip_ws(text, 0)
+    value, end, line_of = _parse_positioned(text, start, lines, source)
+    if _skip_ws(text, end) != len(text):
+        _raise_at(text, _skip_ws(text, end), "extra data after the JSON value", source, lines)
+    if isinstance(value, dict):
+        if _turn_list_key(value) is None:
+            raise UserError("expected an array of turns or conversations, or one conversation "
+                            "object with a turns list", file=source, line=lines.at(start))
+        line_of.setdefault(id(value), lines.at(start))
+        value = [value]
+    if not isinstance(value, list):
+        raise UserError("expected an array of turns or conversations", file=source, line=1)
+    for item in value:
+        yield from _records(item, source, line_of.get(id(item), 1), fields, line_of)
+
+
+def read_jsonl(text: str, source: str, fields: FieldMap) -> Iterator[RawTurn]:
+    for number, raw_line in enumerate(text.splitlines(), start=1):
+        if not raw_line.strip():
+            continue
+        try:
+            item = json.loads(raw_line)
+        except json.JSONDecodeError as exc:
+            raise UserError(f"invalid JSON: {exc.msg} (column {exc.colno})", file=source,
+                            line=number) from None
+        yield from _records(item, source, number, fields, {})
+
+
+def _turn_list_key(obj: dict) -> str | None:
+    for key in TURN_LIST_KEYS:
+        if isinstance(obj.get(key), list):
+            return key
+    return None
+
+
+def _records(item, source: str, line: int, fields: FieldMap,
+             line_of: dict[int, int]) -> Iterator[RawTurn]:
+    """Turns from one top-level JSON item: a turn object or a conversation object."""
+    if not isinstance(item, dict):
+        yield RawTurn({}, source, line)   # reported as skipped: not an object
+        return
+    list_key = _turn_list_key(item)
+    if list_key is None:
+        mapping = fields.resolve(item.keys())
+        yield RawTurn({f: item[k] for f, k in mapping.items()}, source, line)
+        return
+    inherited = _conversation_fields(item, list_key, fields)
+    for turn in item[list_key]:
+        turn_line = line_of.get(id(turn), line)
+        if isinstance(turn, list) and len(turn) == 2:
+            values = {"speaker": turn[0], "text": turn[1]}
+        elif isinstance(turn, dict):
+            mapping = fields.resolve(turn.keys())
+            values = {f: turn[k] for f, k in mapping.items()}
+        else:
+            yield RawTurn({"__invalid__": "turn is neither an object nor a [speaker, text] "
+                                          "pair"}, source, turn_line)
+            continue
+        merged = {**inherited, **{k: v for k, v in values.items() if v is not None}}
+        if "conversation_id" in inherited:   # the conversation groups its turns
+            merged["conversation_id"] = inherited["conversation_id"]
+        yield RawTurn(merged, source, turn_line)
+
+
+def _conversation_fields(item: dict, list_key: str, fields: FieldMap) -> dict[str, object]:
+    """Conversation-level values its turns inherit (id, agent_id, ...)."""
+    scalar_keys = [k for k, v in item.items() if k != list_key and not isinstance(v, (list, dict))]
+    mapping = fields.resolve(scalar_keys)
+    inherited = {f: item[k] for f, k in mapping.items() if f in ("conversation_id", "agent_id")}
+    if "conversation_id" not in inherited:
+        for key in CONVERSATION_ID_KEYS:
+            if key in item and not isinstance(item[key], (list, dict)):
+                inherited["conversation_id"] = item[key]
+                break
+    return inherited
+
+
+READERS = {"csv": read_csv, "json": read_json, "jsonl": read_jsonl}
+
+
+# ---------------------------------------------------------------- grouping
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def _validate(raw: RawTurn) -> tuple[dict[str, str] | None, str | None]:
+    """Clean string values, or the reason the row cannot be used."""
+    if "__invalid__" in raw.fields:
+        return None, str(raw.fields["__invalid__"])
+    if not raw.fields:
+        return None, "not a turn or conversation object"
+    values = {k: _as_text(v).strip() if k != "text" else _as_text(v)
+              for k, v in raw.fields.items()}
+    for name in REQUIRED:
+        if name not in raw.fields:
+            return None, f"missing field {name!r}"
+    if not values["conversation_id"]:
+        return None, "empty conversation_id"
+    if not values["speaker"]:
+        return None, "empty speaker"
+    return values, None
+
+
+def _turn_order(value: str) -> float | None:
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def parse_speaker_map(speaker_map: dict[str, str] | None) -> dict[str, str]:
+    custom = {}
+    for label, role in (speaker_map or {}).items():
+        if role not in (AGENT, CUSTOMER, OTHER):
+            raise UserError(f"--speaker {label}={role}: the role must be agent, customer or "
+                            f"other", key="--speaker")
+        custom[label.strip().lower().replace("-", "_").replace(" ", "_")] = role
+    return custom
+
+
+def load(paths: Iterable[str | Path], *, field_map: dict[str, str] | None = None,
+         speaker_map: dict[str, str] | None = None,
+         encoding: str = "utf-8-sig") -> tuple[list[Conversation], LoadReport]:
+    """Load every transcript file under ``paths`` into conversations, in input order."""
+    report = LoadReport()
+    fields = FieldMap(field_map)
+    roles = parse_speaker_map(speaker_map)
+    grouped: dict[str, list[tuple[RawTurn, dict[str, str]]]] = {}
+    unknown_speakers: dict[str, int] = {}
+    for path in expand_paths(paths, report):
+        source = str(path)
+        report.files.append(source)
+        text = _open_text(path, encoding)
+        for raw in READERS[format_of(path)](text, source, fields):
+            values, problem = _validate(raw)
+            if problem:
+                report.skipped.append(Skipped(source, raw.line, problem))
+                continue
+            values["role"] = normalize_speaker(values["speaker"], roles) or ""
+            if not values["role"]:
+                unknown_speakers[values["speaker"]] = unknown_speakers.get(values["speaker"], 0) + 1
+            grouped.setdefault(values["conversation_id"], []).append((raw, values))
+    for label, count in sorted(unknown_speakers.items()):
+        report.notes.append(f"{count} turn(s) with unrecognised speaker {label!r} kept as "
+                            f"'other' (never scored); map it with --speaker {label}=agent")
+    return [_conversation(cid, rows) for cid, rows in grouped.items()], report
+
+
+def _conversation(conversation_id: str, rows: list[tuple[RawTurn, dict[str, str]]]) -> Conversation:
+    orders = [_turn_order(v.get("turn", "")) for _, v in rows]
+    if all(o is not None for o in orders):
+        rows = [row for _, row in sorted(zip(orders, rows), key=lambda pair: pair[0])]
+    agent_id = next((v.get("agent_id", "") for _, v in rows
+                     if v["role"] == AGENT and v.get("agent_id")), "")
+    agent_id = agent_id or next((v["agent_id"] for _, v in rows if v.get("agent_id")), "") or "unknown"
+    turns = [Turn(conversation_id=conversation_id, index=i,
+                  speaker=v["role"] or OTHER, text=v["text"],
+                  agent_id=v.get("agent_id") or agent_id, source=raw.source, line=raw.line,
+                  raw_speaker=v["speaker"], timestamp=v.get("timestamp") or None)
+             for i, (raw, v) in enumerate(rows)]
+    first = rows[0][0]
+    return Conversation(conversation_id, agent_id, turns, first.source, first.line)

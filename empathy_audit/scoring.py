@@ -1,0 +1,105 @@
+"""Behaviour verdicts per conversation, and the scores built from them."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .checklist import Behaviour, Checklist
+from .model import AGENT, CUSTOMER, MET, MISSED, NA, BehaviourVerdict, Conversation, CueMatch
+
+
+def judge_conversation(checklist: Checklist, conversation: Conversation,
+                       cues: Sequence[Sequence[CueMatch]]) -> dict[str, BehaviourVerdict]:
+    cue_sets = [frozenset(m.cue for m in found) for found in cues]
+    speakers = [t.speaker for t in conversation.turns]
+    return {bid: judge(bid, behaviour, speakers, cue_sets)
+            for bid, behaviour in checklist.behaviours.items()}
+
+
+def judge(bid: str, behaviour: Behaviour, speakers: Sequence[str],
+          cue_sets: Sequence[frozenset[str]]) -> BehaviourVerdict:
+    """One behaviour's verdict, following the checklist's applies_when and met_when."""
+    customer_turns = [i for i, s in enumerate(speakers) if s == CUSTOMER]
+    agent_turns = [i for i, s in enumerate(speakers) if s == AGENT]
+    trigger_cue = behaviour.applies_when.customer_cue
+    trigger = next((i for i in customer_turns if trigger_cue is None or trigger_cue in cue_sets[i]),
+                   None)
+    if trigger is None:
+        why = f"no customer turn shows {trigger_cue}" if trigger_cue else "no customer turn"
+        return BehaviourVerdict(bid, NA, why)
+    replies = [i for i in agent_turns if i > trigger]
+    if not replies:
+        return BehaviourVerdict(bid, NA, f"no agent turn follows turn {trigger}", trigger)
+
+    rule = behaviour.met_when
+    window = {"first_reply": replies[:1], "replies": replies, "all": agent_turns}[rule.turns]
+    if rule.from_cue:
+        start = next((i for i in agent_turns if rule.from_cue in cue_sets[i]), None)
+        if start is not None:
+            window = [i for i in window if i >= start]
+    showing = [i for i in window if rule.agent_cue in cue_sets[i]]
+    verdict = BehaviourVerdict(bid, MISSED, "", trigger)
+    scope = _describe_window(rule.turns, trigger, trigger_cue, rule.from_cue, window)
+
+    if rule.rule == "none":
+        verdict.verdict = MISSED if showing else MET
+        verdict.missed_turns = showing
+        verdict.reason = (f"{rule.agent_cue} at turn {_turn_list(showing)}" if showing
+                          else f"no {rule.agent_cue} in {scope}")
+    elif rule.rule == "share":
+        share = len(showing) / len(window) if window else 0.0
+        verdict.verdict = MET if window and share >= rule.min_share else MISSED
+        verdict.met_turns = showing
+        verdict.missed_turns = [i for i in window if i not in showing]
+        verdict.reason = (f"{len(showing)} of {len(window)} {scope} show {rule.agent_cue} "
+                          f"(needs {rule.min_share:.0%})")
+    else:
+        verdict.verdict = MET if showing else MISSED
+        verdict.met_turns = showing
+        if showing:
+            verdict.reason = f"turn {showing[0]} shows {rule.agent_cue}"
+        else:
+            expected = window[0] if rule.expected_at == "first" else window[-1]
+            verdict.missed_turns = [expected] if window else []
+            verdict.reason = f"no {rule.agent_cue} in {scope}"
+    return verdict
+
+
+def _describe_window(turns: str, trigger: int, trigger_cue: str | None, from_cue: str | None,
+                     window: list[int]) -> str:
+    after = f"{trigger_cue} at turn {trigger}" if trigger_cue else f"the customer's turn {trigger}"
+    text = {"first_reply": f"the first reply after {after}",
+            "replies": f"the agent replies after {after}",
+            "all": "the agent's turns"}[turns]
+    if from_cue:
+        text += f", from the first {from_cue} on"
+    if window:
+        text += f" (turn {_turn_list(window)})"
+    return text
+
+
+def _turn_list(turns: Sequence[int]) -> str:
+    shown = ", ".join(str(i) for i in turns[:6])
+    return shown + (", ..." if len(turns) > 6 else "")
+
+
+def conversation_score(checklist: Checklist, verdicts: dict[str, BehaviourVerdict]) -> float | None:
+    """Weighted share of applicable behaviours met, 0-100; 0 when a critical one was missed;
+    None when nothing applied."""
+    applicable = [(checklist.behaviours[b], v) for b, v in verdicts.items() if v.verdict != NA]
+    if not applicable:
+        return None
+    if any(b.critical and v.verdict == MISSED for b, v in applicable):
+        return 0.0
+    total = sum(b.weight for b, _ in applicable)
+    met = sum(b.weight for b, v in applicable if v.verdict == MET)
+    return 100.0 * met / total
+
+
+def met_rate(verdicts: Sequence[str]) -> float | None:
+    met, missed = verdicts.count(MET), verdicts.count(MISSED)
+    return met / (met + missed) if met + missed else None
+
+
+def mean(values: Sequence[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return sum(present) / len(present) if present else None
