@@ -1,0 +1,13 @@
+"""The command line: parse options, call the core, pick a formatter, set the exit code.
+
+One module per command group; importing them registers their commands on ``app``.
+"""
+from . import audit_cmd, checklist_cmd  # noqa: F401  (registration)
+from .app import app
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

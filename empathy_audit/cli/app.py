@@ -1,0 +1,72 @@
+"""The Typer application, its consoles, shared options and the one user-error handler.
+
+Each command group lives in its own module and registers itself on ``app``."""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from ..audit import audit as run_audit
+from ..errors import UserError
+from ..gates import EXIT_ERROR
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Audit customer-service transcripts for empathy, against a YAML checklist.")
+checklist_app = typer.Typer(no_args_is_help=True, help="Validate or show a checklist.")
+app.add_typer(checklist_app, name="checklist")
+
+stdout = Console(highlight=False)
+stderr = Console(stderr=True, highlight=False)
+
+
+def user_errors(command):
+    """Every user error ends the same way: one line on stderr, exit 2, no traceback."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except UserError as error:
+            stderr.print(f"error: {error}", markup=False, soft_wrap=True)
+            raise typer.Exit(EXIT_ERROR) from None
+        except OSError as error:
+            where = f"{error.filename}: " if getattr(error, "filename", None) else ""
+            stderr.print(f"error: {where}{error.strerror or error}", markup=False, soft_wrap=True)
+            raise typer.Exit(EXIT_ERROR) from None
+    return wrapper
+
+
+def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
+    pairs = {}
+    for value in values or []:
+        key, sep, target = value.partition("=")
+        if not sep or not key.strip() or not target.strip():
+            raise UserError(f"{option} takes KEY=VALUE, got {value!r}", key=option)
+        pairs[key.strip()] = target.strip()
+    return pairs
+
+
+PathsArg = Annotated[list[Path], typer.Argument(help="Transcript files or directories.",
+                                                show_default=False)]
+ChecklistOpt = Annotated[Optional[Path], typer.Option(
+    "--checklist", "-c", help="Checklist YAML (default: the bundled default checklist).")]
+MapOpt = Annotated[Optional[list[str]], typer.Option(
+    "--map", help="Field mapping FIELD=COLUMN, e.g. --map text=message (repeatable).")]
+SpeakerOpt = Annotated[Optional[list[str]], typer.Option(
+    "--speaker", help="Speaker label mapping LABEL=agent|customer|other (repeatable).")]
+EncodingOpt = Annotated[str, typer.Option(help="Text encoding of the input files.")]
+
+
+def run_audit_command(paths, checklist, field_map, speakers, encoding, strict=False):
+    """Shared by every command that audits: options in, AuditResult out."""
+    result = run_audit(paths, checklist, field_map=_pairs(field_map, "--map"),
+                       speaker_map=_pairs(speakers, "--speaker"), encoding=encoding)
+    if strict and result.report.skipped:
+        first = result.report.skipped[0]
+        raise UserError(f"row skipped: {first.reason} (--strict; "
+                        f"{len(result.report.skipped)} row(s) in all)",
+                        file=first.source, line=first.line)
+    return result

@@ -1,0 +1,130 @@
+"""Agreement between the tool's verdicts and hand labels: the calibration a QA team runs
+between its graders, here run between the checklist and its graders."""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import UserError
+from .model import MET, MISSED, NA, AuditResult, ConversationResult
+
+VERDICTS = (MET, MISSED, NA)
+_ALIASES = {"met": MET, "missed": MISSED, "n/a": NA, "na": NA, "": NA, "none": NA}
+
+
+@dataclass
+class BehaviourAgreement:
+    behaviour: str
+    compared: int
+    confusion: dict[str, dict[str, int]]   # label -> tool verdict -> count
+    disagreements: list[tuple[str, str, str]] = field(default_factory=list)  # id, label, tool
+
+    @property
+    def accuracy(self) -> float | None:
+        agree = sum(self.confusion[v][v] for v in VERDICTS)
+        return agree / self.compared if self.compared else None
+
+    @property
+    def precision(self) -> float | None:
+        predicted = sum(self.confusion[label][MET] for label in VERDICTS)
+        return self.confusion[MET][MET] / predicted if predicted else None
+
+    @property
+    def recall(self) -> float | None:
+        actual = sum(self.confusion[MET].values())
+        return self.confusion[MET][MET] / actual if actual else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p and r else (0.0 if p is not None and r is not None else None)
+
+    @property
+    def kappa(self) -> float | None:
+        return cohen_kappa(self.confusion, self.compared)
+
+
+def cohen_kappa(confusion: dict[str, dict[str, int]], n: int) -> float | None:
+    """Cohen's kappa over the three verdicts. 1.0 when both raters agree on everything,
+    including the degenerate case where both used a single verdict throughout."""
+    if not n:
+        return None
+    observed = sum(confusion[v][v] for v in VERDICTS) / n
+    expected = sum(sum(confusion[v].values()) * sum(confusion[l][v] for l in VERDICTS)
+                   for v in VERDICTS) / (n * n)
+    if expected == 1:
+        return 1.0 if observed == 1 else 0.0
+    return (observed - expected) / (1 - expected)
+
+
+def read_labels(path: str | Path) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """conversation_id -> behaviour -> verdict, and the behaviour columns present."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError("labels file not found", file=source) from None
+    except UnicodeDecodeError:
+        raise UserError("labels file is not valid UTF-8", file=source) from None
+    reader = csv.DictReader(text.splitlines())
+    if not reader.fieldnames or "conversation_id" not in reader.fieldnames:
+        raise UserError("labels need a 'conversation_id' column", file=source, line=1,
+                        key="conversation_id")
+    columns = [c for c in reader.fieldnames if c != "conversation_id"]
+    labels: dict[str, dict[str, str]] = {}
+    for row in reader:
+        line = reader.line_num
+        cid = (row["conversation_id"] or "").strip()
+        if not cid:
+            raise UserError("empty conversation_id", file=source, line=line, key="conversation_id")
+        if cid in labels:
+            raise UserError(f"conversation {cid!r} is labelled twice", file=source, line=line,
+                            key="conversation_id")
+        labels[cid] = {}
+        for column in columns:
+            value = (row.get(column) or "").strip().lower()
+            if value not in _ALIASES:
+                raise UserError(f"verdict {value!r} is not met, missed or n/a", file=source,
+                                line=line, key=column)
+            labels[cid][column] = _ALIASES[value]
+    return labels, columns
+
+
+@dataclass
+class Evaluation:
+    labels_file: str
+    behaviours: list[BehaviourAgreement]
+    skipped_columns: list[str]
+    results: dict[str, ConversationResult]
+
+    @property
+    def overall(self) -> BehaviourAgreement:
+        confusion = {l: {t: sum(b.confusion[l][t] for b in self.behaviours) for t in VERDICTS}
+                     for l in VERDICTS}
+        return BehaviourAgreement("overall", sum(b.compared for b in self.behaviours), confusion,
+                                  [d for b in self.behaviours for d in b.disagreements])
+
+
+def evaluate(result: AuditResult, labels_path: str | Path) -> Evaluation:
+    labels, columns = read_labels(labels_path)
+    by_id = {r.conversation.conversation_id: r for r in result.conversations}
+    missing = [cid for cid in labels if cid not in by_id]
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        raise UserError(f"{len(missing)} labelled conversation(s) not in the transcripts: {shown}",
+                        file=str(labels_path), key="conversation_id")
+    compared = [c for c in columns if c in result.behaviours]
+    agreements = []
+    for behaviour in compared:
+        confusion = {l: {t: 0 for t in VERDICTS} for l in VERDICTS}
+        disagreements = []
+        for cid, row in labels.items():
+            label, tool = row[behaviour], by_id[cid].verdicts[behaviour].verdict
+            confusion[label][tool] += 1
+            if label != tool:
+                disagreements.append((cid, label, tool))
+        agreements.append(BehaviourAgreement(behaviour, len(labels), confusion, disagreements))
+    return Evaluation(str(labels_path), agreements,
+                      [c for c in columns if c not in result.behaviours],
+                      {cid: by_id[cid] for cid in labels})
