@@ -26,9 +26,12 @@ class _Strict(BaseModel):
 
 class Sentiment(_Strict):
     """The cue also shows when TextBlob polarity is at or below ``below`` (or at or above
-    ``above``) and no words of the cue matched."""
+    ``above``) and no words of the cue matched; with ``veto_above``, a turn that positive
+    does not show the cue at all, whatever its words."""
     below: float | None = Field(default=None, ge=-1, le=1)
     above: float | None = Field(default=None, ge=-1, le=1)
+    veto_above: float | None = Field(default=None, ge=-1, le=1)  # drop all matches of a turn
+    #   this positive ("heck yes!!" is excitement, not exasperation)
 
 
 class Cue(_Strict):
@@ -43,6 +46,7 @@ class Cue(_Strict):
     includes: list[str] = []         # other cues whose matches also count as this one
     # kind: engagement (a reply that engages with what this customer said)
     min_shared_words: int = Field(default=1, ge=1)
+    min_own_words: int = Field(default=0, ge=0)  # 0: off; N: N content words of its own
     ignore_words: list[str] = []     # vocabulary too common in support to count as shared
     canned_min_repeats: int = Field(default=0, ge=0)  # 0: off; N: same reply in N conversations
 
@@ -183,8 +187,9 @@ def compile_pattern(pattern: str) -> re.Pattern:
 
 
 def phrase_regex(phrase: str) -> str:
-    """A literal phrase as a regex: case-insensitive, flexible spaces, whole words."""
-    words = [re.escape(w) for w in phrase.strip().split()]
+    """A literal phrase as a regex: case-insensitive, flexible spaces, whole words, and
+    apostrophes optional ("doesn't" also finds "doesnt", as people type in chats)."""
+    words = [re.escape(w).replace("'", "'?") for w in phrase.strip().split()]
     body = r"\s+".join(words)
     start = r"\b" if re.match(r"\w", phrase.strip()) else ""
     end = r"\b" if re.search(r"\w$", phrase.strip()) else ""

@@ -44,6 +44,7 @@ class WordsMatcher:
     negation: bool
     sentiment_below: float | None
     sentiment_above: float | None
+    sentiment_veto_above: float | None
 
     @classmethod
     def build(cls, cue_id: str, cue: Cue, checklist: Checklist) -> "WordsMatcher":
@@ -57,6 +58,7 @@ class WordsMatcher:
             negation=cue.negation,
             sentiment_below=cue.sentiment.below if cue.sentiment else None,
             sentiment_above=cue.sentiment.above if cue.sentiment else None,
+            sentiment_veto_above=cue.sentiment.veto_above if cue.sentiment else None,
         )
 
     @property
@@ -84,6 +86,11 @@ class WordsMatcher:
         clause = _CLAUSE_END.split(before)[-1]
         words = [w.lower() for w in _WORD.findall(clause)][-self.negation_window:]
         return any(w in self.negators or w.endswith("n't") for w in words)
+
+    def vetoed(self, text: str) -> bool:
+        """True when the turn is positive enough to rule the cue out (TextBlob polarity)."""
+        return self.sentiment_veto_above is not None and \
+            sentiment(text)[0] >= self.sentiment_veto_above
 
     def find_sentiment(self, text: str) -> list[CueMatch]:
         polarity, words = sentiment(text)
@@ -171,10 +178,11 @@ def content_words(text: str, ignore: frozenset[str]) -> dict[str, list[tuple[int
 
 
 def canned_key(text: str) -> str:
-    """A reply reduced to its template: no handles, URLs, signature, digits or punctuation."""
+    """A reply reduced to its template: no handles, URLs, signature, digits, punctuation or
+    capitalised words (names: "Sorry for the trouble, James!" is the same template for all)."""
     text = _SIGNATURE.sub("", _strip_noise(normalize_quotes(text)))
-    words = re.findall(r"[a-z]+", text.lower())
-    return " ".join(words)
+    words = re.findall(r"[A-Za-z]+", text)
+    return " ".join(w for w in words if not w[0].isupper() or w == "I").lower()
 
 
 def brand_words(agent_id: str) -> frozenset[str]:
@@ -188,6 +196,7 @@ class EngagementMatcher:
     cue_id: str
     words: WordsMatcher               # diagnostic questions and other specific phrasing
     min_shared_words: int
+    min_own_words: int
     ignore: frozenset[str]
     canned_min_repeats: int
     canned: Counter = field(default_factory=Counter)
@@ -197,7 +206,7 @@ class EngagementMatcher:
         ignore = frozenset(_stem(w.lower()) for w in cue.ignore_words) | frozenset(
             w.lower() for w in cue.ignore_words)
         return cls(cue_id, WordsMatcher.build(cue_id, cue, checklist), cue.min_shared_words,
-                   ignore, cue.canned_min_repeats)
+                   cue.min_own_words, ignore, cue.canned_min_repeats)
 
     def count_replies(self, conversations: Iterable[Conversation]) -> None:
         """Count, per reply template, the conversations it was sent in (canned detection)."""
@@ -220,6 +229,10 @@ class EngagementMatcher:
         if len(shared) >= self.min_shared_words:
             found += [CueMatch(self.cue_id, s, e, text[s:e], "shared-words")
                       for w in shared for s, e in mine[w][:1]]
+        elif self.min_own_words and len(mine) >= self.min_own_words:
+            # Substance of its own: an answer that is not made of support boilerplate.
+            found += [CueMatch(self.cue_id, s, e, text[s:e], "substance")
+                      for spans in mine.values() for s, e in spans[:1]]
         return sorted(found, key=lambda m: (m.start, m.end))
 
     def canned_count(self, turn: Turn) -> int:
@@ -277,6 +290,8 @@ class CueFinder:
                               for m in by_cue.get(included, [])]
                 if not found and self.words[cue_id].uses_sentiment:
                     found = self.words[cue_id].find_sentiment(text)
+                if found and self.words[cue_id].vetoed(text):
+                    found = []
             if found:
                 by_cue[cue_id] = found
         matches = [m for found in by_cue.values() for m in found]

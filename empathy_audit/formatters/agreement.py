@@ -1,0 +1,96 @@
+"""Rendering an Evaluation: agreement table, confusion matrices, disagreements, JSON."""
+from __future__ import annotations
+
+import json
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from ..evaluation import VERDICTS, BehaviourAgreement, Evaluation
+from ..model import MISSED
+from . import records
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def agreement_table(evaluation: Evaluation) -> Table:
+    table = Table(title=f"Agreement with {evaluation.labels_file}", title_justify="left")
+    for column in ("behaviour", "n", "accuracy", "precision", "recall", "F1", "kappa"):
+        table.add_column(column, justify="left" if column == "behaviour" else "right")
+    for row in [*evaluation.behaviours, evaluation.overall]:
+        table.add_row(row.behaviour, str(row.compared), _num(row.accuracy), _num(row.precision),
+                      _num(row.recall), _num(row.f1), _num(row.kappa),
+                      style="bold" if row.behaviour == "overall" else None)
+    return table
+
+
+def confusion_table(row: BehaviourAgreement) -> Table:
+    table = Table(title=f"{row.behaviour}: label (rows) × tool (columns)", title_justify="left")
+    table.add_column("label")
+    for verdict in VERDICTS:
+        table.add_column(verdict, justify="right")
+    for label in VERDICTS:
+        table.add_row(label, *(str(row.confusion[label][tool]) for tool in VERDICTS))
+    return table
+
+
+def disagreement_lines(evaluation: Evaluation) -> list[Text]:
+    lines = []
+    for row in evaluation.behaviours:
+        for cid, label, tool in row.disagreements:
+            result = evaluation.results[cid]
+            verdict = result.verdicts[row.behaviour]
+            lines.append(Text(f"{cid} {row.behaviour}: label {label}, tool {tool} — "
+                              f"{verdict.reason}", style="bold"))
+            lines.extend(Text("    " + e) for e in _evidence(result, verdict))
+    return lines
+
+
+def _evidence(result, verdict) -> list[str]:
+    """The words that decided, or the turn that should have shown the behaviour."""
+    turns = verdict.met_turns[:2] if verdict.verdict != MISSED else verdict.missed_turns[:2]
+    if verdict.trigger_turn is not None:
+        turns = [verdict.trigger_turn, *[t for t in turns if t != verdict.trigger_turn]]
+    shown = []
+    for index in turns:
+        turn = result.conversation.turns[index]
+        cues = "; ".join(records.evidence_text(m) for m in result.cues[index]) or "no cues"
+        text = " ".join(turn.text.split())
+        shown.append(f"turn {index} {turn.speaker} [{cues}]: {text[:160]}")
+    return shown
+
+
+def render_agreement(evaluation: Evaluation, show_disagreements: bool) -> Group:
+    parts = [agreement_table(evaluation)]
+    parts += [confusion_table(row) for row in evaluation.behaviours]
+    if evaluation.skipped_columns:
+        parts.append(Text("not in the checklist, skipped: " + ", ".join(evaluation.skipped_columns)))
+    if show_disagreements:
+        parts.append(Text("Disagreements", style="bold underline"))
+        parts.extend(disagreement_lines(evaluation) or [Text("none")])
+    return Group(*parts)
+
+
+def _metrics(row: BehaviourAgreement) -> dict:
+    return {"behaviour": row.behaviour, "compared": row.compared,
+            **{k: None if getattr(row, k) is None else round(getattr(row, k), 4)
+               for k in ("accuracy", "precision", "recall", "f1", "kappa")},
+            "confusion": row.confusion}
+
+
+def render_agreement_json(evaluation: Evaluation, show_disagreements: bool) -> str:
+    document = {"labels": evaluation.labels_file,
+                "behaviours": [_metrics(r) for r in evaluation.behaviours],
+                "overall": _metrics(evaluation.overall),
+                "skipped_columns": evaluation.skipped_columns}
+    if show_disagreements:
+        document["disagreements"] = [
+            {"conversation_id": cid, "behaviour": row.behaviour, "label": label, "tool": tool,
+             "reason": evaluation.results[cid].verdicts[row.behaviour].reason,
+             "evidence": _evidence(evaluation.results[cid],
+                                   evaluation.results[cid].verdicts[row.behaviour])}
+            for row in evaluation.behaviours for cid, label, tool in row.disagreements]
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
