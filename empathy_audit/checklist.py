@@ -34,6 +34,13 @@ class Sentiment(_Strict):
     #   this positive ("heck yes!!" is excitement, not exasperation)
 
 
+class Unacknowledged(_Strict):
+    """A reply to a customer turn showing ``customer_cue`` that lacks ``agent_cue`` ignores
+    what the customer said: only sharing their words can make it engage."""
+    customer_cue: str
+    agent_cue: str
+
+
 class Cue(_Strict):
     description: str = ""
     speaker: Literal["customer", "agent", "any"] = "any"
@@ -47,6 +54,7 @@ class Cue(_Strict):
     # kind: engagement (a reply that engages with what this customer said)
     min_shared_words: int = Field(default=1, ge=1)
     min_own_words: int = Field(default=0, ge=0)  # 0: off; N: N content words of its own
+    unacknowledged: Unacknowledged | None = None
     ignore_words: list[str] = []     # vocabulary too common in support to count as shared
     canned_min_repeats: int = Field(default=0, ge=0)  # 0: off; N: same reply in N conversations
 
@@ -269,6 +277,11 @@ def _check_references(checklist: Checklist, locate: _Locator) -> None:
     for cue_id, cue in cues.items():
         for index, included in enumerate(cue.includes):
             need(included, ("cues", cue_id, "includes", index))
+        if cue.unacknowledged:
+            need(cue.unacknowledged.customer_cue, ("cues", cue_id, "unacknowledged", "customer_cue"),
+                 "customer")
+            need(cue.unacknowledged.agent_cue, ("cues", cue_id, "unacknowledged", "agent_cue"),
+                 "agent")
     _check_cycles(checklist, locate)
     for bid, behaviour in checklist.behaviours.items():
         base = ("behaviours", bid)

@@ -199,14 +199,17 @@ class EngagementMatcher:
     min_own_words: int
     ignore: frozenset[str]
     canned_min_repeats: int
+    unacknowledged: tuple[str, str] | None = None   # (customer cue, agent cue)
     canned: Counter = field(default_factory=Counter)
 
     @classmethod
     def build(cls, cue_id: str, cue: Cue, checklist: Checklist) -> "EngagementMatcher":
         ignore = frozenset(_stem(w.lower()) for w in cue.ignore_words) | frozenset(
             w.lower() for w in cue.ignore_words)
+        rule = cue.unacknowledged
         return cls(cue_id, WordsMatcher.build(cue_id, cue, checklist), cue.min_shared_words,
-                   cue.min_own_words, ignore, cue.canned_min_repeats)
+                   cue.min_own_words, ignore, cue.canned_min_repeats,
+                   (rule.customer_cue, rule.agent_cue) if rule else None)
 
     def count_replies(self, conversations: Iterable[Conversation]) -> None:
         """Count, per reply template, the conversations it was sent in (canned detection)."""
@@ -216,12 +219,15 @@ class EngagementMatcher:
             keys = {canned_key(t.text) for t in conversation.turns if t.speaker == AGENT}
             self.canned.update(k for k in keys if k)
 
-    def find(self, turn: Turn, earlier_customer_text: str) -> list[CueMatch]:
+    def find(self, turn: Turn, earlier_customer_text: str, last_customer_cues: set[str],
+             own_cues: set[str]) -> list[CueMatch]:
         key = canned_key(turn.text) if self.canned_min_repeats else ""
         if key and self.canned[key] >= self.canned_min_repeats:
             return []   # canned: sent to many customers, whatever its words
         text = normalize_quotes(turn.text)
-        found = self.words.find_words(text)
+        ignores_them = bool(self.unacknowledged) and \
+            self.unacknowledged[0] in last_customer_cues and self.unacknowledged[1] not in own_cues
+        found = [] if ignores_them else self.words.find_words(text)
         ignore = self.ignore | brand_words(turn.agent_id)
         theirs = content_words(normalize_quotes(earlier_customer_text), ignore)
         mine = content_words(text, ignore)
@@ -229,7 +235,7 @@ class EngagementMatcher:
         if len(shared) >= self.min_shared_words:
             found += [CueMatch(self.cue_id, s, e, text[s:e], "shared-words")
                       for w in shared for s, e in mine[w][:1]]
-        elif self.min_own_words and len(mine) >= self.min_own_words:
+        elif self.min_own_words and len(mine) >= self.min_own_words and not ignores_them:
             # Substance of its own: an answer that is not made of support boilerplate.
             found += [CueMatch(self.cue_id, s, e, text[s:e], "substance")
                       for spans in mine.values() for s, e in spans[:1]]
@@ -253,7 +259,10 @@ class CueFinder:
                 self.engagement[cue_id] = EngagementMatcher.build(cue_id, cue, checklist)
             else:
                 self.words[cue_id] = WordsMatcher.build(cue_id, cue, checklist)
-        self.order = _dependency_order(checklist)
+        # Engagement cues last: they look at the words cues of the turn and of the customer.
+        order = _dependency_order(checklist)
+        self.order = [c for c in order if c not in self.engagement] + \
+            [c for c in order if c in self.engagement]
 
     def prepare(self, conversations: Sequence[Conversation]) -> None:
         """Corpus-level pass: count reply templates for canned-reply detection."""
@@ -264,13 +273,17 @@ class CueFinder:
         """Cue matches per turn, sorted by position then cue id."""
         per_turn = []
         customer_so_far: list[str] = []
+        last_customer_cues: set[str] = set()
         for turn in conversation.turns:
-            per_turn.append(self._turn(turn, " \n ".join(customer_so_far)))
+            found = self._turn(turn, " \n ".join(customer_so_far), last_customer_cues)
+            per_turn.append(found)
             if turn.speaker == CUSTOMER:
                 customer_so_far.append(turn.text)
+                last_customer_cues = {m.cue for m in found}
         return per_turn
 
-    def _turn(self, turn: Turn, earlier_customer_text: str) -> list[CueMatch]:
+    def _turn(self, turn: Turn, earlier_customer_text: str,
+              last_customer_cues: set[str]) -> list[CueMatch]:
         if turn.speaker not in (AGENT, CUSTOMER):
             return []
         text = normalize_quotes(turn.text)
@@ -282,7 +295,8 @@ class CueFinder:
             if cue_id in self.engagement:
                 if not earlier_customer_text:
                     continue
-                found = self.engagement[cue_id].find(turn, earlier_customer_text)
+                found = self.engagement[cue_id].find(turn, earlier_customer_text,
+                                                     last_customer_cues, set(by_cue))
             else:
                 found = self.words[cue_id].find_words(text)
                 for included in cue.includes:
