@@ -48,6 +48,7 @@ class Cue(_Strict):
     phrases: list[str] = []          # literal, case-insensitive, whole words
     patterns: list[str] = []         # Python regexes, case-insensitive
     exclude: list[str] = []          # regexes; a match overlapping one is dropped
+    veto: list[str] = []             # regexes; a turn where one matches does not show the cue
     negation: bool = False           # drop a match preceded by a negator in its clause
     sentiment: Sentiment | None = None
     includes: list[str] = []         # other cues whose matches also count as this one
@@ -89,6 +90,7 @@ class Behaviour(_Strict):
 
 class Checklist(_Strict):
     version: Literal[1] = 1
+    extends: str | None = None       # "default" or a path: start from that checklist
     name: str = "checklist"
     description: str = ""
     negators: list[str] = ["not", "never", "no", "nothing", "without", "hardly"]
@@ -213,7 +215,7 @@ def default_checklist_path() -> Path:
     return Path(__file__).resolve().parent.parent / "checklists" / "default.yaml"
 
 
-def load_checklist(path: str | Path | None = None) -> Checklist:
+def load_checklist(path: str | Path | None = None, parents: tuple[str, ...] = ()) -> Checklist:
     path = Path(path) if path else default_checklist_path()
     source = str(path)
     try:
@@ -222,10 +224,30 @@ def load_checklist(path: str | Path | None = None) -> Checklist:
         raise UserError("checklist file not found", file=source) from None
     except UnicodeDecodeError:
         raise UserError("checklist is not valid UTF-8", file=source) from None
-    return parse_checklist(text, source)
+    return parse_checklist(text, source, parents)
 
 
-def parse_checklist(text: str, source: str = "<checklist>") -> Checklist:
+def _extend(data: dict, source: str, locate: _Locator, parents: tuple[str, ...]) -> dict:
+    """Start from the checklist named by ``extends``; this file's cues and behaviours are
+    added to it (same id: this file's definition replaces the parent's)."""
+    name = data["extends"]
+    if not isinstance(name, str):
+        raise locate.error(("extends",), "extends takes 'default' or a checklist path")
+    path = default_checklist_path() if name == "default" else (Path(source).parent / name)
+    if str(path.resolve()) in parents or str(path.resolve()) == str(Path(source).resolve()):
+        raise locate.error(("extends",), f"checklists extend each other in a cycle via {name!r}")
+    parent = load_checklist(path, parents + (str(Path(source).resolve()),))
+    merged = parent.model_dump(exclude={"extends"}, exclude_defaults=False)
+    for key, value in data.items():
+        if key in ("cues", "behaviours") and isinstance(value, dict):
+            merged[key] = {**merged[key], **value}
+        elif key != "extends":
+            merged[key] = value
+    return merged
+
+
+def parse_checklist(text: str, source: str = "<checklist>",
+                    parents: tuple[str, ...] = ()) -> Checklist:
     try:
         data = yaml.safe_load(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -243,6 +265,8 @@ def parse_checklist(text: str, source: str = "<checklist>") -> Checklist:
         path, line = duplicate
         raise UserError(f"duplicate key {path[-1]!r}", file=source, line=line,
                         key=".".join(map(str, path)))
+    if data.get("extends") is not None:
+        data = _extend(data, source, locate, parents)
     try:
         checklist = Checklist.model_validate(data)
     except ValidationError as exc:
@@ -306,7 +330,7 @@ def _check_cycles(checklist: Checklist, locate: _Locator) -> None:
 
 def _check_patterns(checklist: Checklist, locate: _Locator) -> None:
     for cue_id, cue in checklist.cues.items():
-        for field in ("patterns", "exclude"):
+        for field in ("patterns", "exclude", "veto"):
             for index, pattern in enumerate(getattr(cue, field)):
                 try:
                     compile_pattern(pattern)

@@ -39,6 +39,7 @@ class WordsMatcher:
     cue_id: str
     regex: re.Pattern | None
     exclude: re.Pattern | None
+    veto: re.Pattern | None
     negators: frozenset[str]
     negation_window: int
     negation: bool
@@ -53,6 +54,7 @@ class WordsMatcher:
             cue_id=cue_id,
             regex=_combine(alternatives),
             exclude=_combine(list(cue.exclude)),
+            veto=_combine(list(cue.veto)),
             negators=frozenset(n.lower() for n in checklist.negators),
             negation_window=checklist.negation_window,
             negation=cue.negation,
@@ -69,14 +71,14 @@ class WordsMatcher:
         if self.regex is None:
             return []
         matches = [m for m in self.regex.finditer(text) if m.end() > m.start()]
-        if not matches:
+        if not matches or (self.veto and self.veto.search(text)):
             return []
         excluded = [m.span() for m in self.exclude.finditer(text)] if self.exclude else []
         found = []
         for m in matches:
             if any(s < m.end() and m.start() < e for s, e in excluded):
                 continue
-            if self.negation and self._negated(text, m.start()):
+            if self.negation and m.group()[0].isalnum() and self._negated(text, m.start()):
                 continue
             found.append(CueMatch(self.cue_id, m.start(), m.end(), m.group(), "words"))
         return found
@@ -93,6 +95,8 @@ class WordsMatcher:
             sentiment(text)[0] >= self.sentiment_veto_above
 
     def find_sentiment(self, text: str) -> list[CueMatch]:
+        if self.veto and self.veto.search(text):
+            return []
         polarity, words = sentiment(text)
         hit = ((self.sentiment_below is not None and polarity <= self.sentiment_below) or
                (self.sentiment_above is not None and polarity >= self.sentiment_above))

@@ -24,7 +24,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "conversation_id": ("conversation_id", "conversationid", "conversation", "convo_id",
                         "conv_id", "dialog_id", "dialogue_id", "thread_id", "chat_id",
                         "ticket_id", "session_id", "call_id", "case_id"),
-    "speaker": ("speaker", "role", "participant", "author", "sender", "from", "party",
+    "speaker": ("speaker", "role", "participant", "author", "sender", "from", "who", "party",
                 "speaker_role", "user_type", "side"),
     "text": ("text", "message", "content", "body", "utterance", "msg", "transcript_text",
              "line_text", "value"),
