@@ -161,7 +161,7 @@ def _is_transcript(path: Path) -> bool:
 # ---------------------------------------------------------------- CSV
 
 def read_csv(text: str, source: str, fields: FieldMap) -> Iterator[RawTurn]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
     except StopIteration:

@@ -20,7 +20,7 @@ checklist_app = typer.Typer(no_args_is_help=True, help="Validate or show a check
 app.add_typer(checklist_app, name="checklist")
 
 stdout = Console(highlight=False)
-stderr = Console(stderr=True, highlight=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)   # one line per message
 
 
 def user_errors(command):

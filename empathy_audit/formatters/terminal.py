@@ -51,9 +51,9 @@ def print_audit(result: AuditResult, console: Console) -> None:
     console.print(behaviours_table(result))
     overall = records.fmt_score(result.overall_score) or "n/a"
     console.print(f"Overall score: [bold]{overall}[/bold]")
-    console.print(records.summary_line(result), markup=False, highlight=False)
+    console.print(records.summary_line(result), markup=False, highlight=False, soft_wrap=True)
     for note in result.report.notes:
-        console.print(f"note: {note}", markup=False, highlight=False)
+        console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
 
 
 def highlighted(text: str, cues, style: str) -> Text:
