@@ -38,10 +38,15 @@ def render_html(result: AuditResult) -> str:
 
 
 def lowest_conversations(result: AuditResult, limit: int) -> list[ConversationResult]:
-    """Scored conversations, lowest score first (ties by id); unscored ones are left out."""
+    """Scored conversations, lowest score first, then most behaviours missed, then by id;
+    unscored ones (nothing applied) are left out."""
     scored = [r for r in result.conversations if r.score is not None]
-    scored.sort(key=lambda r: (r.score, r.conversation.conversation_id))
+    scored.sort(key=lambda r: (r.score, -_missed_count(r), r.conversation.conversation_id))
     return scored[:limit]
+
+
+def _missed_count(r: ConversationResult) -> int:
+    return sum(v.verdict == MISSED for v in r.verdicts.values())
 
 
 def _section(anchor: str, title: str, content: str) -> str:

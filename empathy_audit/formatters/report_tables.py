@@ -150,13 +150,20 @@ def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
 def _fixed_zip_times(data: bytes) -> bytes:
-    """Rewrite the xlsx zip with fixed entry times: same result, same bytes."""
+    """Rewrite the xlsx zip with fixed entry times and a fixed 'modified' property (openpyxl
+    stamps the time of saving): same result, same bytes."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
             entry.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(entry, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", content)
+            target.writestr(entry, content)
     return out.getvalue()
