@@ -7,7 +7,7 @@ import typer
 
 from ..coaching import coach as build_plan
 from ..formatters.coaching_view import coaching_view
-from .app import (ChecklistOpt, EncodingOpt, MapOpt, PathsArg, SpeakerOpt, app,
+from .app import (ChecklistOpt, EncodingOpt, MapOpt, PathsArg, QuietOpt, SpeakerOpt, app,
                   run_audit_command, stdout, user_errors)
 
 
@@ -24,9 +24,10 @@ def coach(
     field_map: MapOpt = None,
     speakers: SpeakerOpt = None,
     encoding: EncodingOpt = "utf-8-sig",
+    quiet: QuietOpt = False,
 ):
     """For one agent: what they miss most, their own turns that missed it, and a colleague's
     turn that met it after a customer turn with the same cue."""
-    result = run_audit_command(paths, checklist, field_map, speakers, encoding)
+    result = run_audit_command(paths, checklist, field_map, speakers, encoding, quiet=quiet)
     plan = build_plan(result, agent, behaviours=behaviours, examples=examples)
     stdout.print(coaching_view(plan))

@@ -9,7 +9,7 @@ import typer
 
 from ..formatters import records
 from ..formatters.report_files import write_report
-from .app import (ChecklistOpt, EncodingOpt, MapOpt, PathsArg, SpeakerOpt, app,
+from .app import (ChecklistOpt, EncodingOpt, MapOpt, PathsArg, QuietOpt, SpeakerOpt, app,
                   run_audit_command, stderr, stdout, user_errors)
 
 
@@ -24,10 +24,11 @@ def report(
     speakers: SpeakerOpt = None,
     encoding: EncodingOpt = "utf-8-sig",
     strict: Annotated[bool, typer.Option(help="Treat any skipped row as an error (exit 2).")] = False,
+    quiet: QuietOpt = False,
 ):
     """Write per-agent scorecards, summary.csv/.xlsx and a self-contained report.html."""
     started = time.perf_counter()
-    result = run_audit_command(paths, checklist, field_map, speakers, encoding, strict)
+    result = run_audit_command(paths, checklist, field_map, speakers, encoding, strict, quiet)
     written = write_report(result, out_dir)
     scorecards = sum(1 for path in written if path.parent.name == "scorecards")
     stdout.print(f"Wrote {out_dir / 'report.html'}, summary.csv, summary.xlsx and "

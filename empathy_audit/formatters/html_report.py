@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from ..model import AGENT, CUSTOMER, MET, MISSED, NA, AuditResult, ConversationResult, CueMatch
-from . import records
+from . import ordering, records
 
 MAX_AGENTS_IN_CHART = 100
 MAX_LOWEST = 100
@@ -40,13 +40,8 @@ def render_html(result: AuditResult) -> str:
 def lowest_conversations(result: AuditResult, limit: int) -> list[ConversationResult]:
     """Scored conversations, lowest score first, then most behaviours missed, then by id;
     unscored ones (nothing applied) are left out."""
-    scored = [r for r in result.conversations if r.score is not None]
-    scored.sort(key=lambda r: (r.score, -_missed_count(r), r.conversation.conversation_id))
-    return scored[:limit]
-
-
-def _missed_count(r: ConversationResult) -> int:
-    return sum(v.verdict == MISSED for v in r.verdicts.values())
+    ordered = ordering.worst_conversations_first(result)
+    return [r for r in ordered if r.score is not None][:limit]
 
 
 def _section(anchor: str, title: str, content: str) -> str:
