@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 from pathlib import Path
 
@@ -175,3 +174,15 @@ def test_ten_thousand_conversations_stay_small_and_capped():
     assert len(page) < 2_000_000
     files = report_files.report_files(result)
     assert sum(name.startswith("scorecards/") for name in files) == 150
+
+
+def test_scorecards_of_an_earlier_run_are_removed_and_reported(tmp_path):
+    (tmp_path / "scorecards").mkdir()
+    (tmp_path / "scorecards" / "gone-agent.csv").write_text("old\n", encoding="utf-8")
+    (tmp_path / "keep.txt").write_text("not ours\n", encoding="utf-8")
+    result = run_report(str(SAMPLES), "--out-dir", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "scorecards" / "gone-agent.csv").exists()
+    assert (tmp_path / "keep.txt").exists()
+    assert len(list((tmp_path / "scorecards").iterdir())) == 4
+    assert "removed 1 scorecard(s) of an earlier run" in result.stderr

@@ -89,7 +89,6 @@ def test_conversation_link_opens_the_turn_by_turn_view(browser, report_url, tmp_
 
 
 def test_pager_moves_between_pages(browser, tmp_path):
-    from empathy_audit.model import CUSTOMER, AGENT
     from tests.synthetic import synthetic_result
     from selenium.webdriver.common.by import By
     write_report(synthetic_result(60), tmp_path)

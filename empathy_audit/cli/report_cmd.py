@@ -29,10 +29,14 @@ def report(
     """Write per-agent scorecards, summary.csv/.xlsx and a self-contained report.html."""
     started = time.perf_counter()
     result = run_audit_command(paths, checklist, field_map, speakers, encoding, strict, quiet)
-    written = write_report(result, out_dir)
+    written, stale = write_report(result, out_dir)
     scorecards = sum(1 for path in written if path.parent.name == "scorecards")
     stdout.print(f"Wrote {out_dir / 'report.html'}, summary.csv, summary.xlsx and "
                  f"{scorecards} scorecard(s) in {out_dir / 'scorecards'} "
                  f"({time.perf_counter() - started:.1f}s).", markup=False, highlight=False,
                  soft_wrap=True)
+    if stale:
+        stderr.print(f"removed {len(stale)} scorecard(s) of an earlier run for agents not in "
+                     f"this one: {', '.join(p.name for p in stale[:5])}"
+                     + (", ..." if len(stale) > 5 else ""), markup=False, soft_wrap=True)
     stderr.print(records.summary_line(result), markup=False, highlight=False)

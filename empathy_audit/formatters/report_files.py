@@ -20,5 +20,13 @@ def report_files(result: AuditResult) -> dict[str, str | bytes]:
             "report.html": html_report.render_html(result)}
 
 
-def write_report(result: AuditResult, out_dir: Path) -> list[Path]:
-    return write_files_atomically(out_dir, report_files(result))
+def write_report(result: AuditResult, out_dir: Path) -> tuple[list[Path], list[Path]]:
+    """Write every file; then remove scorecards left in DIR/scorecards by an earlier run for
+    agents not in this one, so the folder never mixes two runs. Returns (written, removed)."""
+    written = write_files_atomically(out_dir, report_files(result))
+    current = {path.resolve() for path in written}
+    stale = sorted(path for path in (out_dir / "scorecards").glob("*.csv")
+                   if path.resolve() not in current)
+    for path in stale:
+        path.unlink()
+    return written, stale
