@@ -101,3 +101,14 @@ def test_pager_moves_between_pages(browser, tmp_path):
     second_page = [r.text for r in visible()]
     assert len(second_page) == 20 and set(first_page).isdisjoint(second_page)
     assert _severe_logs(browser) == []
+
+
+def test_agent_names_link_to_their_scorecards(browser, report_url):
+    browser.get(report_url)
+    links = browser.execute_script(
+        "return Array.prototype.map.call(document.querySelectorAll('#agent-chart a'),"
+        " function (a) { return a.getAttribute('href'); })")
+    assert sorted(links) == ["scorecards/carrier-rep-dana.csv", "scorecards/store-rep-lee.csv",
+                             "scorecards/support-max.csv", "scorecards/support-sam.csv"]
+    base = Path(report_url.removeprefix("file://")).parent
+    assert all((base / link).is_file() for link in links)

@@ -11,6 +11,7 @@ from html import escape
 
 from ..model import AGENT, CUSTOMER, MET, MISSED, NA, AuditResult, ConversationResult, CueMatch
 from . import ordering, records
+from .report_tables import scorecard_names
 
 MAX_AGENTS_IN_CHART = 100
 MAX_LOWEST = 100
@@ -77,6 +78,7 @@ def _rate_colour(rate: float | None) -> str:
 def _agent_heatmap(result: AuditResult) -> str:
     agents = sorted(result.agents, key=lambda a: (a.score is None, a.score or 0.0, a.agent_id))
     shown = agents[:MAX_AGENTS_IN_CHART]
+    names = scorecard_names([a.agent_id for a in result.agents])
     label_w, cell_w, cell_h, top = 230, 96, 20, 40
     width = label_w + cell_w * (len(result.behaviours) + 1)
     height = top + cell_h * len(shown) + 4
@@ -89,8 +91,9 @@ def _agent_heatmap(result: AuditResult) -> str:
     for row, agent in enumerate(shown):
         y = top + row * cell_h
         score = records.fmt_score(agent.score) or "n/a"
-        parts.append(f'<text x="{label_w - 8}" y="{y + 14}" text-anchor="end">'
-                     f'{escape(_shorten(agent.agent_id, 26))} ({score})</text>')
+        parts.append(f'<a href="scorecards/{escape(names[agent.agent_id])}">'
+                     f'<text x="{label_w - 8}" y="{y + 14}" text-anchor="end" class="link">'
+                     f'{escape(_shorten(agent.agent_id, 26))} ({score})</text></a>')
         for col, b in enumerate(result.behaviours):
             rate = agent.met_rates[b]
             shown_rate = "–" if rate is None else f"{rate:.0%}"
@@ -109,7 +112,8 @@ def _agent_heatmap(result: AuditResult) -> str:
         note = (f'<p class="note">The {len(shown)} lowest-scoring of {len(agents):,} agents; '
                 f"every agent is in summary.csv and has a scorecard.</p>")
     legend = ('<p class="note">Share of the conversations where the behaviour applied that met '
-              "it; red is low, green high, grey means it never applied. Lowest scores first.</p>")
+              "it; red is low, green high, grey means it never applied. Lowest scores first; "
+              "each agent's name opens their scorecard.</p>")
     return legend + note + '<div class="scroll">' + "".join(parts) + "</div>"
 
 
@@ -257,7 +261,7 @@ h1{margin:16px 0 4px}h2{margin-top:32px;border-bottom:1px solid #ddd;padding-bot
 .figures{display:flex;flex-wrap:wrap;gap:12px;margin-top:16px}
 .figure{border:1px solid #ddd;border-radius:6px;padding:8px 14px;min-width:110px}
 .figure .value{display:block;font-size:24px;font-weight:600}.figure .label{color:#666}
-.chart text{font-size:12px;fill:#222}.chart .axis{fill:#555}.rule{stroke:#999}
+.chart text{font-size:12px;fill:#222}.chart .link{fill:#1a4f9c;text-decoration:underline}.chart .axis{fill:#555}.rule{stroke:#999}
 .scroll{overflow-x:auto}.note{color:#555}
 table{border-collapse:collapse;margin:8px 0}th,td{border-bottom:1px solid #eee;padding:3px 8px;
 text-align:left}td.num{text-align:right}
