@@ -1,7 +1,7 @@
 """The core entry point: transcripts + checklist -> AuditResult. No terminal code here."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from .checklist import Checklist, load_checklist
@@ -14,21 +14,33 @@ from .scoring import conversation_score, judge_conversation, mean, met_rate
 
 def audit(paths: Iterable[str | Path], checklist: Checklist | str | Path | None = None, *,
           field_map: dict[str, str] | None = None, speaker_map: dict[str, str] | None = None,
-          encoding: str = "utf-8-sig") -> AuditResult:
-    """Load transcripts and score them against a checklist (the bundled default if None)."""
+          encoding: str = "utf-8-sig", progress: Progress | None = None) -> AuditResult:
+    """Load transcripts and score them against a checklist (the bundled default if None).
+
+    ``progress(scored, total, files)`` is called while scoring, for a progress display."""
     if not isinstance(checklist, Checklist):
         checklist = load_checklist(checklist)
     conversations, report = load(paths, field_map=field_map, speaker_map=speaker_map,
                                  encoding=encoding)
-    return audit_conversations(conversations, checklist, report)
+    return audit_conversations(conversations, checklist, report, progress=progress)
+
+
+Progress = Callable[[int, int, int], None]
+PROGRESS_EVERY = 50
 
 
 def audit_conversations(conversations: Sequence[Conversation], checklist: Checklist,
-                        report: LoadReport | None = None) -> AuditResult:
+                        report: LoadReport | None = None, *,
+                        progress: Progress | None = None) -> AuditResult:
+    report = report or LoadReport()
     finder = CueFinder(checklist)
     finder.prepare(conversations)
-    results = [score_conversation(finder, checklist, c) for c in conversations]
-    return summarize(checklist, results, report or LoadReport())
+    results = []
+    for conversation in conversations:
+        results.append(score_conversation(finder, checklist, conversation))
+        if progress and (len(results) % PROGRESS_EVERY == 0 or len(results) == len(conversations)):
+            progress(len(results), len(conversations), len(report.files))
+    return summarize(checklist, results, report)
 
 
 def score_conversation(finder: CueFinder, checklist: Checklist,

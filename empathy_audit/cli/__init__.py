@@ -2,7 +2,8 @@
 
 One module per command group; importing them registers their commands on ``app``.
 """
-from . import audit_cmd, checklist_cmd, evaluate_cmd  # noqa: F401  (registration)
+from . import (audit_cmd, checklist_cmd, coach_cmd, evaluate_cmd,  # noqa: F401  (registration)
+               report_cmd)
 from .app import app
 
 

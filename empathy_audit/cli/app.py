@@ -13,6 +13,7 @@ from rich.console import Console
 from ..audit import audit as run_audit
 from ..errors import UserError
 from ..gates import EXIT_ERROR
+from .progress import ScoringProgress
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Audit customer-service transcripts for empathy, against a YAML checklist.")
@@ -60,10 +61,17 @@ SpeakerOpt = Annotated[Optional[list[str]], typer.Option(
 EncodingOpt = Annotated[str, typer.Option(help="Text encoding of the input files.")]
 
 
-def run_audit_command(paths, checklist, field_map, speakers, encoding, strict=False):
-    """Shared by every command that audits: options in, AuditResult out."""
-    result = run_audit(paths, checklist, field_map=_pairs(field_map, "--map"),
-                       speaker_map=_pairs(speakers, "--speaker"), encoding=encoding)
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar on stderr.")]
+
+
+def run_audit_command(paths, checklist, field_map, speakers, encoding, strict=False,
+                      quiet=False):
+    """Shared by every command that audits: options in, AuditResult out. Shows a progress
+    bar on stderr for long runs, unless quiet or stderr is not a terminal."""
+    with ScoringProgress(stderr, enabled=not quiet) as progress:
+        result = run_audit(paths, checklist, field_map=_pairs(field_map, "--map"),
+                           speaker_map=_pairs(speakers, "--speaker"), encoding=encoding,
+                           progress=progress)
     if strict and result.report.skipped:
         first = result.report.skipped[0]
         raise UserError(f"row skipped: {first.reason} (--strict; "

@@ -1,6 +1,7 @@
 """`audit` and `explain`: score transcripts, show one conversation turn by turn."""
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -12,13 +13,19 @@ from ..checklist import load_checklist
 from ..errors import UserError
 from ..formatters import csv_export, json_format, terminal
 from ..gates import check_gates, exit_code
-from .app import (ChecklistOpt, EncodingOpt, MapOpt, PathsArg, SpeakerOpt, app,
+from .app import (ChecklistOpt, EncodingOpt, MapOpt, PathsArg, QuietOpt, SpeakerOpt, app,
                   run_audit_command, stderr, stdout, user_errors)
 
 
 class Format(str, Enum):
     table = "table"
     json = "json"
+
+
+class By(str, Enum):
+    agent = "agent"
+    behaviour = "behaviour"
+    conversation = "conversation"
 
 
 def print_skipped(result) -> None:
@@ -44,15 +51,21 @@ def audit(
     speakers: SpeakerOpt = None,
     encoding: EncodingOpt = "utf-8-sig",
     strict: Annotated[bool, typer.Option(help="Treat any skipped row as an error (exit 2).")] = False,
+    by: Annotated[Optional[By], typer.Option(
+        "--by", help="Show only this table (default: agents and behaviours).")] = None,
+    top: Annotated[Optional[int], typer.Option(
+        min=1, help="At most N rows per table: the busiest agents, the lowest-scoring "
+                    "conversations.")] = None,
+    quiet: QuietOpt = False,
 ):
     """Score every agent turn, then print per-agent and per-behaviour tables."""
-    result = run_audit_command(paths, checklist, field_map, speakers, encoding, strict)
+    result = run_audit_command(paths, checklist, field_map, speakers, encoding, strict, quiet)
     if export_dir is not None:
         csv_export.write_exports(result, export_dir)
     if format is Format.json:
         sys.stdout.write(json_format.render_json(result))
     else:
-        terminal.print_audit(result, stdout)
+        terminal.print_audit(result, stdout, by=by.value if by else None, top=top)
     print_skipped(result)
     failures = check_gates(result, fail_under=fail_under)
     for failure in failures:
@@ -69,6 +82,12 @@ def explain(
     field_map: MapOpt = None,
     speakers: SpeakerOpt = None,
     encoding: EncodingOpt = "utf-8-sig",
+    turn: Annotated[Optional[int], typer.Option(
+        "--turn", "-t", min=0, help="Jump to this turn: show it with --context turns around it.")] = None,
+    context: Annotated[int, typer.Option(min=0, help="Turns shown either side of --turn.")] = 2,
+    pager: Annotated[Optional[bool], typer.Option(
+        "--pager/--no-pager", help="Page the output (default: when it is longer than the "
+                                   "terminal).")] = None,
 ):
     """Show one conversation turn by turn: cues with the deciding words, met and missed."""
     checklist_model = load_checklist(checklist)
@@ -78,4 +97,33 @@ def explain(
     if found is None:
         raise UserError(f"conversation {conversation!r} not found in "
                         f"{', '.join(result.report.files)}", key="--conversation")
-    stdout.print(terminal.explain_view(found, checklist_model))
+    view = terminal.explain_view(found, checklist_model,
+                                 turn_window(turn, context, len(found.conversation.turns)))
+    print_paged(stdout, view, pager)
+
+
+def turn_window(turn: int | None, context: int, turns: int) -> range | None:
+    if turn is None:
+        return None
+    if turn >= turns:
+        raise UserError(f"turn {turn} does not exist: the conversation has turns 0 to "
+                        f"{turns - 1}", key="--turn")
+    return range(max(0, turn - context), min(turns, turn + context + 1))
+
+
+def should_page(console, view, pager: bool | None) -> bool:
+    """Explicit --pager/--no-pager wins; otherwise page only a terminal too short for it."""
+    if pager is not None:
+        return pager
+    if not console.is_terminal:
+        return False
+    return len(console.render_lines(view, console.options, pad=False)) > console.height
+
+
+def print_paged(console, view, pager: bool | None) -> None:
+    if not should_page(console, view, pager):
+        console.print(view)
+        return
+    os.environ.setdefault("LESS", "-R")  # let less show the colours
+    with console.pager(styles=True):
+        console.print(view)
