@@ -2,7 +2,7 @@
 
 One module per command group; importing them registers their commands on ``app``.
 """
-from . import audit_cmd, checklist_cmd, redact_cmd  # noqa: F401  (registration)
+from . import audit_cmd, checklist_cmd, diff_cmd, redact_cmd  # noqa: F401  (registration)
 from .app import app
 
 
