@@ -29,7 +29,7 @@ def parse_requirements(values: Iterable[str], behaviours: list[str]) -> dict[str
         if not sep or not behaviour or not rate_text:
             raise UserError(f"--require takes BEHAVIOUR=RATE, got {value!r}", key="--require")
         if behaviour not in behaviours:
-            raise UserError(f"--require: unknown behaviour {behaviour!r}; behaviours are "
+            raise UserError(f"unknown behaviour {behaviour!r}; behaviours are "
                             f"{', '.join(behaviours)}", key="--require")
         required[behaviour] = _rate(rate_text, value)
     return required
