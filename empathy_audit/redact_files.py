@@ -12,16 +12,20 @@ import csv
 import gzip
 import io
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import UserError
-from .loaders import FieldMap, _turn_list_key, format_of, normalize_speaker
+from .loaders import FIELD_ALIASES, FieldMap, _turn_list_key, format_of, normalize_speaker
 from .redaction import ConversationRedactor
 
 STRUCTURAL = ("conversation_id", "speaker", "agent_id", "turn", "timestamp")
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?')
+_COLON = re.compile(r"\s*:")
+_decoder = json.JSONDecoder()
 _BOM = "\ufeff"
 
 
@@ -39,6 +43,10 @@ class FileRedactor:
         self.names = list(names)
         self.fields = FieldMap(field_map)
         self.encoding = encoding
+        self.structural_keys = frozenset(
+            key.lower() for f in STRUCTURAL
+            for key in ((field_map or {}).get(f) or "", *FIELD_ALIASES[f], *(
+                ("id",) if f == "conversation_id" else ())) if key)
 
     def redact_path(self, path: Path, relative: str) -> RedactedFile:
         raw = path.read_bytes()
@@ -119,30 +127,40 @@ class FileRedactor:
 
     # ------------------------------------------------------------ JSON and JSON Lines
     def _redact_json(self, text: str, source: str, counts: Counter) -> str:
-        value = _json_load(text, source, 0)
-        items = [value] if isinstance(value, dict) else value if isinstance(value, list) else []
-        redacted = self._redact_items(items, counts)
-        result = redacted[0] if isinstance(value, dict) else redacted if isinstance(value, list) else value
-        indent = 2 if "\n" in text.strip() else None
-        out = json.dumps(result, ensure_ascii=False, indent=indent)
-        return out + ("\n" if text.endswith("\n") else "")
+        _json_load(text, source, 0)   # a broken file fails here, located
+        return self._splice_items(text, _top_level_items(text), counts)
 
     def _redact_jsonl(self, text: str, source: str, counts: Counter) -> str:
-        lines = text.splitlines(keepends=True)
-        positions = [i for i, line in enumerate(lines) if line.strip()]
-        items = [_json_load(lines[i], source, i) for i in positions]
-        for i, item in zip(positions, self._redact_items(items, counts)):
-            ending = lines[i][len(lines[i].rstrip("\r\n")):]
-            lines[i] = json.dumps(item, ensure_ascii=False) + ending
-        return "".join(lines)
+        items, offset = [], 0
+        for number, line in enumerate(text.splitlines(keepends=True)):
+            if line.strip():
+                value = _json_load(line, source, number)
+                start = offset + len(line) - len(line.lstrip())
+                items.append((value, start, offset + len(line.rstrip())))
+            offset += len(line)
+        return self._splice_items(text, items, counts)
 
-    def _redact_items(self, items: list, counts: Counter) -> list:
-        """Top-level JSON values -> redacted copies; one conversation object is one scope,
-        flat turn objects are grouped by their conversation id."""
+    def _splice_items(self, text: str, items: list[tuple[object, int, int]],
+                      counts: Counter) -> str:
+        """Learn each conversation's values from the parsed items, then replace the string
+        values inside each item's own stretch of the original text: formatting, key order,
+        escapes and line numbers stay as they were; only personal values change."""
+        redactors = self._learn_scopes([value for value, _, _ in items])
+        pieces, last = [], 0
+        for (_, start, end), redactor in zip(items, redactors):
+            pieces += [text[last:start], self._splice(text[start:end], redactor)]
+            last = end
+        for redactor in {id(r): r for r in redactors}.values():
+            counts.update(redactor.counts)
+        return "".join(pieces) + text[last:]
+
+    def _learn_scopes(self, items: list) -> list[ConversationRedactor]:
+        """One redactor per item: a conversation object is its own scope, flat turn objects
+        share the scope of their conversation id."""
         scopes: dict[object, list[int]] = {}
         for index, item in enumerate(items):
             scopes.setdefault(self._scope_of(item, index), []).append(index)
-        redacted = list(items)
+        redactors: list[ConversationRedactor] = [None] * len(items)   # type: ignore[list-item]
         for indices in scopes.values():
             redactor = self._conversation()
             members = [items[i] for i in indices]
@@ -152,9 +170,42 @@ class FileRedactor:
             for member in members:
                 _walk_strings(member, redactor.learn_text)
             for i in indices:
-                redacted[i] = self._rewrite(items[i], redactor)
-            counts.update(redactor.counts)
-        return redacted
+                redactors[i] = redactor
+        return redactors
+
+    def _splice(self, raw: str, redactor: ConversationRedactor) -> str:
+        pieces, last = [], 0
+        key, key_end = None, -1
+        for match in _JSON_TOKEN.finditer(raw):
+            token = match.group()
+            colon = _COLON.match(raw, match.end()) if token.startswith('"') else None
+            if colon:
+                key, key_end = json.loads(token), colon.end()
+                continue
+            under = key if not raw[key_end:match.start()].strip() else None
+            if under is not None and under.lower() in self.structural_keys:
+                continue
+            replacement = self._replacement(token, redactor)
+            if replacement is not None:
+                pieces += [raw[last:match.start()], replacement]
+                last = match.end()
+        return "".join(pieces) + raw[last:]
+
+    def _replacement(self, token: str, redactor: ConversationRedactor) -> str | None:
+        """The JSON text for a redacted string or number token, or None to keep it."""
+        if token.startswith('"'):
+            value = json.loads(token)
+            redacted = redactor.redact(value)
+            return None if redacted == value else json.dumps(redacted, ensure_ascii="\\u" in token)
+        if not token.lstrip("-").isdigit():
+            return None
+        # a number is replaced only when it is a known personal value (an order id given in
+        # the text or under a personal key), never by pattern: ids and counts stay numbers.
+        placeholder = redactor.known_placeholder(token)
+        if placeholder is None:
+            return None
+        redactor.counts[placeholder[1:].rsplit("_", 1)[0]] += 1
+        return json.dumps(placeholder)
 
     def _scope_of(self, item, index: int):
         if isinstance(item, dict) and _turn_list_key(item) is None:
@@ -196,25 +247,6 @@ class FileRedactor:
                     role = normalize_speaker(speaker) if isinstance(speaker, str) else None
                     found.append((role, text))
         return found
-
-    def _rewrite(self, value, redactor: ConversationRedactor, key: str | None = None):
-        if isinstance(value, dict):
-            skip = self._structural_keys(value)
-            return {k: v if k in skip and not isinstance(v, (dict, list))
-                    else self._rewrite(v, redactor, k) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self._rewrite(v, redactor, key) for v in value]
-        if isinstance(value, str):
-            return redactor.redact(value)
-        if isinstance(value, int) and not isinstance(value, bool):
-            # a number is replaced only when it is a known personal value (an order id
-            # given in the text or under a personal key), never by pattern: ids and
-            # counts stay numbers.
-            placeholder = redactor.known_placeholder(str(value))
-            if placeholder is not None:
-                redactor.counts[placeholder[1:].rsplit("_", 1)[0]] += 1
-                return placeholder
-        return value
 
 
 def _walk_strings(value, visit) -> None:
@@ -278,6 +310,31 @@ def _csv_line(row: list[str], quoted: list[bool]) -> str:
             cell = '"' + cell.replace('"', '""') + '"'
         cells.append(cell)
     return ",".join(cells)
+
+
+def _top_level_items(text: str) -> list[tuple[object, int, int]]:
+    """(value, start, end) of each element of a top-level array, or of the one top-level
+    object; the text is already known to be valid JSON."""
+    pos = _skip_ws(text, 0)
+    if pos >= len(text) or text[pos] not in "[{":
+        return []
+    if text[pos] == "{":
+        value, end = _decoder.raw_decode(text, pos)
+        return [(value, pos, end)]
+    items, pos = [], _skip_ws(text, pos + 1)
+    while pos < len(text) and text[pos] != "]":
+        value, end = _decoder.raw_decode(text, pos)
+        items.append((value, pos, end))
+        pos = _skip_ws(text, end)
+        if text[pos] == ",":
+            pos = _skip_ws(text, pos + 1)
+    return items
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
 
 
 def _csv_rows(text: str, source: str) -> list[list[str]]:

@@ -146,6 +146,27 @@ def test_json_and_jsonl_keep_structure_keys_and_unknown_fields(tmp_path):
     assert list(json.loads((tmp_path / "out" / "a.json").read_text())[0]) == list(conversation)
 
 
+def test_json_text_is_kept_byte_for_byte_except_the_values(tmp_path):
+    """Formatting, escapes and line numbers survive: annotations on a redacted file point at
+    the same lines as on the original."""
+    text = ('[\n  {"id": "c9", "meta": {"order_id": 3348917502, "count": 3348917502},\n'
+            '   "turns": [\n'
+            '    {"speaker": "customer", "text": "I\'m zed@example.com, caf\\u00e9"},\n'
+            '    ["agent", "Got it, zed@example.com"]\n  ]}\n]\n')
+    source = tmp_path / "t.json"
+    source.write_text(text, encoding="utf-8")
+    assert run("redact", source, "--out", tmp_path / "out").exit_code == 0
+    expected = (text.replace("zed@example.com", "<EMAIL_1>")
+                .replace('"order_id": 3348917502', '"order_id": "<ACCOUNT_1>"')
+                .replace('"count": 3348917502', '"count": "<ACCOUNT_1>"'))
+    assert (tmp_path / "out" / "t.json").read_text(encoding="utf-8") == expected
+    before = json.loads(run("audit", source, "--format", "json").stdout)
+    after = json.loads(run("audit", tmp_path / "out" / "t.json", "--format", "json").stdout)
+    lines = [[t["source_line"] for t in c["turns"]] for c in before["conversations"]]
+    assert lines == [[4, 5]]
+    assert lines == [[t["source_line"] for t in c["turns"]] for c in after["conversations"]]
+
+
 def test_gzip_in_gzip_out_and_deterministic(tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "c.csv.gz").write_bytes(gzip.compress(CSV_TEXT.encode()))
