@@ -10,6 +10,7 @@ given once ("Username: cminh730") is so also replaced where it is repeated bare.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -108,6 +109,12 @@ def _normal(kind: str, value: str) -> str:
 
 def pattern_spans(text: str) -> list[Span]:
     """Everything the patterns find, overlaps resolved (earlier start, then longer, wins)."""
+    return list(_pattern_spans(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _pattern_spans(text: str) -> tuple[Span, ...]:
+    """Cached: each text is scanned when learning and again when redacting."""
     found = []
     for kind, pattern in PATTERNS:
         if kind == QUERY:
@@ -120,7 +127,7 @@ def pattern_spans(text: str) -> list[Span]:
                 if not 13 <= len(digits) <= 19 or not luhn_valid(digits):
                     continue
             found.append(Span(match.start(), match.end(), kind, value))
-    return _outside_url_paths(text, resolve_overlaps(found))
+    return tuple(_outside_url_paths(text, resolve_overlaps(found)))
 
 
 def _outside_url_paths(text: str, spans: list[Span]) -> list[Span]:
@@ -201,7 +208,6 @@ class ConversationRedactor:
     placeholders: dict[tuple[str, str], str] = field(default_factory=dict)
     counts: Counter = field(default_factory=Counter)
     _numbers: Counter = field(default_factory=Counter)
-    _matcher: re.Pattern | None = None
     _known: dict[str, str] = field(default_factory=dict)   # lowered literal -> placeholder
     _capitalised_only: set[str] = field(default_factory=set)
 
@@ -266,7 +272,6 @@ class ConversationRedactor:
         lowered = " ".join(literal.lower().split())
         if len(lowered) >= 2 and lowered not in self._known:
             self._known[lowered] = placeholder
-            self._matcher = None
 
     def _remember_name_parts(self, name: str, placeholder: str) -> None:
         """"Crystal" alone is the same person as "Crystal Minh", when written capitalised."""
@@ -303,22 +308,54 @@ class ConversationRedactor:
         return "".join(pieces) + text[last:] if spans else text
 
     def _known_spans(self, text: str) -> list[Span]:
+        """Every occurrence of a value already known in this conversation, whole words only,
+        any case (a plain search: faster than compiling a regex per conversation)."""
         if not self._known:
             return []
-        if self._matcher is None:
-            literals = sorted(self._known, key=lambda s: (-len(s), s))
-            alternation = "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in literals)
-            self._matcher = re.compile(r"(?<![\w@])(?:" + alternation + r")(?![\w@])",
-                                       re.IGNORECASE)
+        lowered = text.lower()
+        if len(lowered) != len(text):        # rare case-mapping that changes length
+            return self._known_spans_by_regex(text)
         spans = []
-        for match in self._matcher.finditer(text):
-            value = match.group()
-            lowered = " ".join(value.lower().split())
-            if lowered in self._capitalised_only and not value[:1].isupper():
+        for literal, placeholder in self._known.items():
+            if " " in literal:
+                spans += self._known_spans_by_regex(text, literal, placeholder)
                 continue
-            kind = self._known[lowered][1:].rsplit("_", 1)[0]
-            spans.append(Span(match.start(), match.end(), kind, value))
-        return spans
+            start = lowered.find(literal)
+            while start >= 0:
+                end = start + len(literal)
+                if _whole(text, start, end):
+                    spans.append(self._known_span(text, start, end, literal, placeholder))
+                start = lowered.find(literal, start + 1)
+        return [s for s in spans if s is not None]
+
+    def _known_spans_by_regex(self, text: str, literal: str | None = None,
+                              placeholder: str | None = None) -> list[Span]:
+        pairs = [(literal, placeholder)] if literal else list(self._known.items())
+        spans = []
+        for known, known_placeholder in pairs:
+            for match in _literal_regex(known).finditer(text):
+                spans.append(self._known_span(text, match.start(), match.end(), known,
+                                              known_placeholder))
+        return [s for s in spans if s is not None]
+
+    def _known_span(self, text: str, start: int, end: int, literal: str,
+                    placeholder: str) -> Span | None:
+        value = text[start:end]
+        if literal in self._capitalised_only and not value[:1].isupper():
+            return None
+        return Span(start, end, placeholder[1:].rsplit("_", 1)[0], value)
+
+
+def _whole(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before in "_@") and not (after.isalnum() or after in "_@")
+
+
+@functools.lru_cache(maxsize=4096)
+def _literal_regex(literal: str) -> re.Pattern:
+    words = r"\s+".join(re.escape(w) for w in literal.split())
+    return re.compile(r"(?<![\w@])" + words + r"(?![\w@])", re.IGNORECASE)
 
 
 def _outside_placeholders(text: str, spans: list[Span]) -> list[Span]:
