@@ -1,9 +1,7 @@
 """Redaction: the core rules, the file formats, and the CLI (counts, --check, --names)."""
 from __future__ import annotations
 
-import csv
 import gzip
-import io
 import json
 import re
 from pathlib import Path

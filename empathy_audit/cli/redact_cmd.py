@@ -13,7 +13,7 @@ from ..formatters.csv_export import write_files_atomically
 from ..gates import EXIT_GATE_FAILED, EXIT_OK
 from ..redact_files import redact_paths
 from ..redaction import KINDS, read_names
-from .app import EncodingOpt, MapOpt, _pairs, app, stderr, stdout, user_errors
+from .app import EncodingOpt, MapOpt, _pairs, app, stdout, user_errors
 
 
 def describe_counts(counts: Counter) -> str:
