@@ -103,7 +103,7 @@ class FileRedactor:
             redactor = self._conversation()
             for row in rows_of_one:
                 for i, cell in enumerate(row):
-                    if i not in keep:
+                    if i not in keep and i < len(header):
                         redactor.learn_field(header[i], cell)
             if "text" in column:
                 redactor.learn_turns((self._role(row, column), row[column["text"]])
@@ -356,14 +356,19 @@ def _json_load(text: str, source: str, line_offset: int):
                         line=exc.lineno + line_offset) from None
 
 
-def transcript_files(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
+def transcript_files(paths: Iterable[str | Path],
+                     exclude: Path | None = None) -> list[tuple[Path, str]]:
     """(file, relative output name): files named directly go to the top of --out, files under
-    a directory keep their path below it. Two inputs with the same output name are an error."""
+    a directory keep their path below it (except those under ``exclude``, the output
+    directory). Two inputs with the same output name are an error."""
     found: list[tuple[Path, str]] = []
+    skip = exclude.resolve() if exclude is not None else None
     for given in paths:
         path = Path(given)
         if path.is_dir():
             for file in sorted(p for p in path.rglob("*") if p.is_file()):
+                if skip is not None and file.resolve().is_relative_to(skip):
+                    continue
                 name = file.name.lower().removesuffix(".gz")
                 if name.endswith((".csv", ".json", ".jsonl", ".ndjson")) and not file.name.startswith("."):
                     found.append((file, file.relative_to(path).as_posix()))
@@ -385,7 +390,9 @@ def transcript_files(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
 
 
 def redact_paths(paths: Iterable[str | Path], *, names: Sequence[str] = (),
-                 field_map: dict[str, str] | None = None,
-                 encoding: str = "utf-8-sig") -> list[RedactedFile]:
+                 field_map: dict[str, str] | None = None, encoding: str = "utf-8-sig",
+                 out: Path | None = None) -> list[RedactedFile]:
+    """Redact every transcript under ``paths`` (in memory; the caller writes the results)."""
     redactor = FileRedactor(names, field_map, encoding)
-    return [redactor.redact_path(file, relative) for file, relative in transcript_files(paths)]
+    return [redactor.redact_path(file, relative)
+            for file, relative in transcript_files(paths, exclude=out)]

@@ -187,6 +187,24 @@ def test_check_fails_on_personal_data_and_passes_on_redacted_output(tmp_path):
     assert not list((tmp_path).glob("**/.empathy-audit-*"))
 
 
+def test_an_out_dir_inside_the_input_dir_is_not_read_back(tmp_path):
+    (tmp_path / "chats.csv").write_bytes(CSV_TEXT.encode())
+    for _ in range(2):
+        result = run("redact", tmp_path, "--out", tmp_path / "redacted")
+        assert result.exit_code == 0, result.stderr
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.csv")) == \
+        ["chats.csv", "redacted/chats.csv"]
+
+
+def test_a_ragged_csv_row_is_kept_not_a_crash(tmp_path):
+    source = tmp_path / "r.csv"
+    source.write_text("conversation_id,speaker,text\nc1,customer,mail jo@x.com,extra\n",
+                      encoding="utf-8")
+    assert run("redact", source, "--out", tmp_path / "out").exit_code == 0
+    assert (tmp_path / "out" / "r.csv").read_text() == \
+        "conversation_id,speaker,text\nc1,customer,mail <EMAIL_1>,extra\n"
+
+
 def test_names_file_option(tmp_path):
     source = tmp_path / "chats.csv"
     source.write_text("conversation_id,speaker,text\nc1,agent,Thanks Priya\n", encoding="utf-8")

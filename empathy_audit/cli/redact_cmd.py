@@ -56,7 +56,7 @@ def redact(
     if out is None and not check:
         raise UserError("give --out DIR for the redacted copies, or --check", key="--out")
     results = redact_paths(paths, names=_names(names), field_map=_pairs(field_map, "--map"),
-                           encoding=encoding)
+                           encoding=encoding, out=None if check else out)
     total: Counter = Counter()
     for result in results:
         total.update(result.counts)
