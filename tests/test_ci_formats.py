@@ -125,6 +125,18 @@ def test_junit_has_a_suite_per_conversation_and_a_failure_per_miss(transcripts):
     assert int(root.get("tests")) == sum(int(s.get("tests")) for s in suites.values())
 
 
+def test_junit_survives_characters_xml_cannot_hold(tmp_path):
+    source = tmp_path / "odd.csv"
+    source.write_text("conversation_id,speaker,text\n"
+                      f'odd\x0b1,customer,"This is ridiculous!!\x0c {CRASH}"\n'
+                      f'odd\x0b1,agent,"{GENERIC}"\n', encoding="utf-8")
+    result = run("audit", source, "--format", "junit")
+    assert result.exit_code == 0, result.stderr
+    root = ET.fromstring(result.stdout.encode())
+    assert root.find("testsuite").get("name") == "odd\ufffd1"
+    assert root.find(".//failure") is not None
+
+
 # ---------------------------------------------------------------- GitHub workflow commands
 
 # https://docs.github.com/en/actions/reference/workflow-commands-for-github-actions

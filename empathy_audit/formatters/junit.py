@@ -3,10 +3,19 @@ failure, with the evidence, for each missed one. The shape read by Jenkins, GitL
 DevOps and the common JUnit report actions (testsuites > testsuite > testcase > failure)."""
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from ..model import MISSED, AuditResult, ConversationResult
 from .findings import RenderContext, applicable_verdicts, conversation_misses
+
+
+# Characters XML 1.0 cannot hold at all, even escaped (transcripts do contain some).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def render_junit(result: AuditResult, context: RenderContext = RenderContext()) -> str:
@@ -19,7 +28,8 @@ def render_junit(result: AuditResult, context: RenderContext = RenderContext()) 
     })
     root.extend(suites)
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    body = xml_safe(ET.tostring(root, encoding="unicode"))   # ids and paths too
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
 def _suite(result: ConversationResult, context: RenderContext) -> ET.Element:
@@ -30,14 +40,14 @@ def _suite(result: ConversationResult, context: RenderContext) -> ET.Element:
         "name": conversation.conversation_id,
         "tests": str(len(verdicts)),
         "failures": str(sum(v.verdict == MISSED for _, v in verdicts)),
-        "errors": "0", "skipped": "0",
+        "errors": "0", "skipped": "0", "time": "0",
         "file": conversation.source,
     })
     for behaviour, verdict in verdicts:
         case = ET.SubElement(suite, "testcase", {
             "classname": f"{conversation.agent_id}.{conversation.conversation_id}",
             "name": f"{behaviour}: {context.title(behaviour)}",
-            "file": conversation.source,
+            "file": conversation.source, "time": "0",
         })
         miss = misses.get(behaviour)
         if miss is None:
