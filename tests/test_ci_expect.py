@@ -123,3 +123,26 @@ def test_missing_or_broken_expectation_is_a_located_error(tmp_path):
     no_id = tmp_path / "no_id.csv"
     no_id.write_text("id,acknowledge\n", encoding="utf-8")
     assert run("audit", SAMPLES, "--expect", no_id).exit_code == 2
+
+
+def test_expected_csv_neutralises_formula_cells_and_reads_them_back(tmp_path):
+    source = tmp_path / "t.csv"
+    source.write_text("conversation_id,speaker,text\n"
+                      "=HYPERLINK(1),customer,The app crashes every time I open it.\n"
+                      "=HYPERLINK(1),agent,Sorry about that! Which phone do you use?\n"
+                      "-7,customer,My order never arrived.\n"
+                      "-7,agent,I'm sorry. I've sent a replacement today.\n", encoding="utf-8")
+    expected = tmp_path / "expected.csv"
+    assert run("audit", source, "--expect", expected, "--update-expected").exit_code == 0
+    ids = [line.split(",")[0] for line in expected.read_text(encoding="utf-8").splitlines()[1:]]
+    assert ids == ["'=HYPERLINK(1)", "'-7"]
+    result = run("audit", source, "--expect", expected)
+    assert result.exit_code == 0, result.stderr
+
+
+def test_an_unwritable_output_is_one_error_line(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    result = run("audit", SAMPLES, "--format", "sarif", "--output", blocker / "report.sarif")
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
