@@ -24,7 +24,7 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": 
 _CLAUSE_END = re.compile(r"[.!?;:\n]|\bbut\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?", re.IGNORECASE)
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
-_HANDLE = re.compile(r"[@#]\w+")
+_HANDLE = re.compile(r"[@#]\w+|<HANDLE_\d+>")   # a redacted @handle is still one
 _SIGNATURE = re.compile(r"(?:\s[\^*~-]\s?[A-Za-z]{1,4}|\s/[A-Za-z]{1,4})\s*$")
 
 

@@ -60,6 +60,8 @@ class BehaviourVerdict:
     verdict: str                      # MET, MISSED or NA
     reason: str
     trigger_turn: int | None = None   # customer turn that made the behaviour apply
+    trigger_cue: str | None = None    # the customer cue it showed (None: any customer turn)
+    agent_cue: str | None = None      # the agent cue the behaviour looks for
     met_turns: list[int] = field(default_factory=list)
     missed_turns: list[int] = field(default_factory=list)  # turns that should have shown it
 

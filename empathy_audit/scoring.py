@@ -37,7 +37,7 @@ def judge(bid: str, behaviour: Behaviour, speakers: Sequence[str],
         if start is not None:
             window = [i for i in window if i >= start]
     showing = [i for i in window if rule.agent_cue in cue_sets[i]]
-    verdict = BehaviourVerdict(bid, MISSED, "", trigger)
+    verdict = BehaviourVerdict(bid, MISSED, "", trigger, trigger_cue, rule.agent_cue)
     scope = _describe_window(rule.turns, trigger, trigger_cue, rule.from_cue, window)
 
     if rule.rule == "none":

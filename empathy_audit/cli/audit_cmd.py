@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -11,15 +10,10 @@ import typer
 
 from ..checklist import load_checklist
 from ..errors import UserError
-from ..formatters import csv_export, json_format, terminal
-from ..gates import check_gates, exit_code
+from ..formatters import csv_export, terminal
+from . import ci
 from .app import (ChecklistOpt, EncodingOpt, MapOpt, PathsArg, QuietOpt, SpeakerOpt, app,
                   run_audit_command, stderr, stdout, user_errors)
-
-
-class Format(str, Enum):
-    table = "table"
-    json = "json"
 
 
 class By(str, Enum):
@@ -44,9 +38,14 @@ def audit(
     checklist: ChecklistOpt = None,
     export_dir: Annotated[Optional[Path], typer.Option(
         "--export-dir", "-o", help="Write turns.csv, conversations.csv, agents.csv, skipped.csv here.")] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output on stdout.")] = Format.table,
-    fail_under: Annotated[Optional[float], typer.Option(
-        help="Exit 1 when the overall score is below this (0-100).")] = None,
+    format: ci.FormatOpt = ci.OutputFormat.table,
+    output: ci.OutputOpt = None,
+    fail_under: ci.FailUnderOpt = None,
+    require: ci.RequireOpt = None,
+    fail_on_critical: ci.FailOnCriticalOpt = False,
+    exit_zero: ci.ExitZeroOpt = False,
+    expect: ci.ExpectOpt = None,
+    update_expected: ci.UpdateExpectedOpt = False,
     field_map: MapOpt = None,
     speakers: SpeakerOpt = None,
     encoding: EncodingOpt = "utf-8-sig",
@@ -58,19 +57,23 @@ def audit(
                     "conversations.")] = None,
     quiet: QuietOpt = False,
 ):
-    """Score every agent turn, then print per-agent and per-behaviour tables."""
-    result = run_audit_command(paths, checklist, field_map, speakers, encoding, strict, quiet)
+    """Score every agent turn, then print per-agent and per-behaviour tables.
+
+    Exit codes: 0 all gates hold, 1 a gate failed (--fail-under, --require, --fail-on-critical,
+    --expect), 2 an error in the input, checklist or options."""
+    options = ci.CiOptions(format, output, fail_under, tuple(require or ()), fail_on_critical,
+                           exit_zero, expect, update_expected)
+    checklist_model = load_checklist(checklist)
+    required = ci.check_options(options, checklist_model)
+    expected = ci.expected_before(options)
+    result = run_audit_command(paths, checklist_model, field_map, speakers, encoding, strict,
+                               quiet)
     if export_dir is not None:
         csv_export.write_exports(result, export_dir)
-    if format is Format.json:
-        sys.stdout.write(json_format.render_json(result))
-    else:
-        terminal.print_audit(result, stdout, by=by.value if by else None, top=top)
+    code = ci.report(result, checklist_model, options, required, expected,
+                     table_view={"by": by.value if by else None, "top": top})
     print_skipped(result)
-    failures = check_gates(result, fail_under=fail_under)
-    for failure in failures:
-        stderr.print(f"gate failed: {failure.gate}: {failure.message}", markup=False)
-    raise typer.Exit(exit_code(failures))
+    raise typer.Exit(code)
 
 
 @app.command()

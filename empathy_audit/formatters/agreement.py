@@ -57,7 +57,10 @@ def _evidence(result, verdict) -> list[str]:
     shown = []
     for index in turns:
         turn = result.conversation.turns[index]
-        cues = "; ".join(records.evidence_text(m) for m in result.cues[index]) or "no cues"
+        relevant = [m for m in result.cues[index]
+                    if m.cue in (verdict.trigger_cue, verdict.agent_cue) or
+                    (verdict.trigger_cue is None and turn.speaker == "customer")]
+        cues = "; ".join(records.evidence_text(m) for m in relevant) or "no cues"
         text = " ".join(turn.text.split())
         shown.append(f"turn {index} {turn.speaker} [{cues}]: {text[:160]}")
     return shown

@@ -1,0 +1,73 @@
+"""`redact`: anonymize transcripts before they go into a repository (or, with --check, fail a
+pre-commit hook when they still hold personal data). Prints counts per kind, never values."""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import UserError
+from ..formatters.csv_export import write_files_atomically
+from ..gates import EXIT_GATE_FAILED, EXIT_OK
+from ..redact_files import redact_paths
+from ..redaction import KINDS, read_names
+from .app import EncodingOpt, MapOpt, _pairs, app, stdout, user_errors
+
+
+def describe_counts(counts: Counter) -> str:
+    shown = [f"{kind} {counts[kind]}" for kind in KINDS if counts.get(kind)]
+    return ", ".join(shown) if shown else "nothing"
+
+
+def _check_out_dir(out: Path, files) -> None:
+    resolved = out.resolve()
+    for result in files:
+        if (resolved / result.relative).resolve() == result.source.resolve():
+            raise UserError("--out would overwrite the input; choose another directory",
+                            file=str(result.source), key="--out")
+
+
+def _names(path: Path | None) -> list[str]:
+    if path is None:
+        return []
+    if not path.is_file():
+        raise UserError("no such names file", file=str(path), key="--names")
+    return read_names(path.read_text(encoding="utf-8-sig").splitlines())
+
+
+@app.command()
+@user_errors
+def redact(
+    paths: Annotated[list[Path], typer.Argument(help="Transcript files or directories.",
+                                                show_default=False)],
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", help="Directory for the redacted copies (same names, same formats).")] = None,
+    names: Annotated[Optional[Path], typer.Option(
+        "--names", help="File of names to redact, one a line (# comments allowed).")] = None,
+    check: Annotated[bool, typer.Option(
+        "--check", help="Write nothing; exit 1 when any input still holds something to redact.")] = False,
+    field_map: MapOpt = None,
+    encoding: EncodingOpt = "utf-8-sig",
+):
+    """Replace emails, phones, card and account numbers, @handles, URL query strings, street
+    addresses and names with placeholders consistent within a conversation (<EMAIL_1>)."""
+    if out is None and not check:
+        raise UserError("give --out DIR for the redacted copies, or --check", key="--out")
+    results = redact_paths(paths, names=_names(names), field_map=_pairs(field_map, "--map"),
+                           encoding=encoding, out=None if check else out)
+    total: Counter = Counter()
+    for result in results:
+        total.update(result.counts)
+        stdout.print(f"{result.source}: {describe_counts(result.counts)}", markup=False,
+                     highlight=False)
+    if check:
+        dirty = [r for r in results if sum(r.counts.values())]
+        stdout.print(f"{len(dirty)} of {len(results)} file(s) hold personal data to redact: "
+                     f"{describe_counts(total)}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_GATE_FAILED if dirty else EXIT_OK)
+    _check_out_dir(out, results)
+    write_files_atomically(out, {r.relative: r.content for r in results})
+    stdout.print(f"Redacted {len(results)} file(s) into {out}: {describe_counts(total)}",
+                 markup=False, highlight=False)

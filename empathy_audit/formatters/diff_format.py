@@ -1,0 +1,76 @@
+"""Render an :class:`ExportDiff`: markdown (readable in a terminal and in a PR comment) or JSON."""
+from __future__ import annotations
+
+import json
+
+from ..export_diff import Delta, ExportDiff, Flip
+from .markdown import cell, table
+
+
+def _value(value: float | None, percent: bool) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.0%}" if percent else f"{value:.1f}"
+
+
+def _change(delta: Delta, percent: bool) -> str:
+    change = delta.change
+    if change is None:
+        return "–"
+    if percent:
+        return f"{change * 100:+.0f} pts"
+    return f"{change:+.1f}"
+
+
+def _delta_cells(delta: Delta, percent: bool) -> list[str]:
+    return [_value(delta.old, percent), _value(delta.new, percent), _change(delta, percent)]
+
+
+def render_diff_markdown(diff: ExportDiff, old: str, new: str) -> str:
+    lines = [f"## Empathy audit diff: `{cell(old)}` → `{cell(new)}`", "",
+             f"{len(diff.newly_missed)} newly missed, {len(diff.newly_met)} newly met, "
+             f"{len(diff.other_flips)} other change(s); {len(diff.added)} conversation(s) added, "
+             f"{len(diff.removed)} removed.", "", "### Behaviours (met rate)", ""]
+    lines += table(["behaviour", "old", "new", "change"],
+                   [[d.name, *_delta_cells(d, True)] for d in diff.behaviour_rates], "lrrr")
+    lines += ["", "### Agents", ""]
+    header = ["agent", "old score", "new score", "change",
+              *(f"{b} change" for b in diff.behaviours)]
+    rows = [[d.name, *_delta_cells(d, False),
+             *(_change(r, True) for r in diff.agent_rates[d.name])] for d in diff.agent_scores]
+    lines += table(header, rows, "l" + "r" * (len(header) - 1))
+    for title, flips in (("Newly missed", diff.newly_missed), ("Newly met", diff.newly_met),
+                         ("Other verdict changes", diff.other_flips)):
+        if flips:
+            lines += ["", f"### {title}", ""]
+            lines += table(["conversation", "behaviour", "old", "new"],
+                           [[f.conversation_id, f.behaviour, f.old, f.new] for f in flips], "llll")
+    for title, ids in (("Added conversations", diff.added), ("Removed conversations", diff.removed)):
+        if ids:
+            lines += ["", f"### {title}", "", ", ".join(cell(i) for i in ids)]
+    return "\n".join(lines) + "\n"
+
+
+def _flip(f: Flip) -> dict:
+    return {"conversation_id": f.conversation_id, "behaviour": f.behaviour, "old": f.old,
+            "new": f.new}
+
+
+def _delta(d: Delta) -> dict:
+    change = d.change
+    return {"old": d.old, "new": d.new, "change": None if change is None else round(change, 4)}
+
+
+def render_diff_json(diff: ExportDiff, old: str, new: str) -> str:
+    document = {
+        "old": old, "new": new,
+        "behaviours": {d.name: _delta(d) for d in diff.behaviour_rates},
+        "agents": {d.name: {"score": _delta(d),
+                            "met_rates": {r.name: _delta(r) for r in diff.agent_rates[d.name]}}
+                   for d in diff.agent_scores},
+        "newly_missed": [_flip(f) for f in diff.newly_missed],
+        "newly_met": [_flip(f) for f in diff.newly_met],
+        "other_changes": [_flip(f) for f in diff.other_flips],
+        "added": diff.added, "removed": diff.removed,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,72 @@
+"""A summary fit for a pull-request comment: verdict line, failed gates, per-agent and
+per-behaviour tables, and the worst conversations with what they missed."""
+from __future__ import annotations
+
+from ..model import MET, MISSED, NA, AuditResult
+from .findings import RenderContext, conversation_misses
+from .records import fmt_score
+
+WORST = 5
+
+
+def cell(value: object) -> str:
+    """A table cell: pipes escaped, one line."""
+    return " ".join(str(value).split()).replace("|", "\\|")
+
+
+def table(header: list[str], rows: list[list[object]], align: str) -> list[str]:
+    """``align``: one letter per column, l or r."""
+    rule = ["---:" if a == "r" else "---" for a in align]
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "| " + " | ".join(rule) + " |"]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return lines
+
+
+def _percent(rate: float | None) -> str:
+    return "–" if rate is None else f"{rate:.0%}"
+
+
+def render_markdown(result: AuditResult, context: RenderContext = RenderContext()) -> str:
+    overall = fmt_score(result.overall_score) or "n/a"
+    status = "❌ gates failed" if context.gate_failures else "✅ all gates passed"
+    lines = [f"## Empathy audit: {status}", "",
+             f"Checklist **{cell(result.checklist_name)}**: overall score **{overall}** over "
+             f"{len(result.conversations)} conversation(s), {result.turn_count} turn(s).", ""]
+    lines += _gates(context)
+    lines += ["### Agents", ""]
+    lines += table(["agent", "conversations", "score", *result.behaviours],
+                   [[a.agent_id, a.conversations, fmt_score(a.score) or "–",
+                     *(_percent(a.met_rates[b]) for b in result.behaviours)]
+                    for a in result.agents], "l" + "r" * (2 + len(result.behaviours))) + [""]
+    lines += ["### Behaviours", ""]
+    lines += table(["behaviour", "met", "missed", "n/a", "met rate"],
+                   [[f"{b} ({context.title(b)})", *_counts(result, b)]
+                    for b in result.behaviours], "lrrrr") + [""]
+    lines += _worst(result)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _counts(result: AuditResult, behaviour: str) -> list[object]:
+    counts = result.behaviour_counts[behaviour]
+    applicable = counts[MET] + counts[MISSED]
+    return [counts[MET], counts[MISSED], counts[NA],
+            _percent(counts[MET] / applicable if applicable else None)]
+
+
+def _gates(context: RenderContext) -> list[str]:
+    if not context.gate_failures:
+        return []
+    return (["### Failed gates", ""]
+            + [f"- **{cell(f.gate)}**: {cell(f.message)}" for f in context.gate_failures] + [""])
+
+
+def _worst(result: AuditResult) -> list[str]:
+    scored = [r for r in result.conversations if r.score is not None and r.score < 100]
+    worst = sorted(scored, key=lambda r: (r.score, r.conversation.conversation_id))[:WORST]
+    if not worst:
+        return []
+    rows = [[r.conversation.conversation_id, r.conversation.agent_id, fmt_score(r.score),
+             "; ".join(f"{m.behaviour} at {m.source}:{m.line}" for m in conversation_misses(r))]
+            for r in worst]
+    return ([f"### Worst conversations (lowest {len(worst)})", ""]
+            + table(["conversation", "agent", "score", "missed (where)"], rows, "llrl") + [""])
