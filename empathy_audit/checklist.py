@@ -49,6 +49,8 @@ class Cue(_Strict):
     patterns: list[str] = []         # Python regexes, case-insensitive
     exclude: list[str] = []          # regexes; a match overlapping one is dropped
     veto: list[str] = []             # regexes; a turn where one matches does not show the cue
+    default_unless: list[str] | None = None  # regexes; the cue shows on every turn of its
+    #   speaker that its words missed, unless one of these matches (e.g. thanks or praise only)
     negation: bool = False           # drop a match preceded by a negator in its clause
     sentiment: Sentiment | None = None
     includes: list[str] = []         # other cues whose matches also count as this one
@@ -330,8 +332,8 @@ def _check_cycles(checklist: Checklist, locate: _Locator) -> None:
 
 def _check_patterns(checklist: Checklist, locate: _Locator) -> None:
     for cue_id, cue in checklist.cues.items():
-        for field in ("patterns", "exclude", "veto"):
-            for index, pattern in enumerate(getattr(cue, field)):
+        for field in ("patterns", "exclude", "veto", "default_unless"):
+            for index, pattern in enumerate(getattr(cue, field) or ()):
                 try:
                     compile_pattern(pattern)
                 except ValueError as exc:

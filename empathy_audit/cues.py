@@ -40,6 +40,8 @@ class WordsMatcher:
     regex: re.Pattern | None
     exclude: re.Pattern | None
     veto: re.Pattern | None
+    default_unless: re.Pattern | None
+    shows_by_default: bool
     negators: frozenset[str]
     negation_window: int
     negation: bool
@@ -55,6 +57,8 @@ class WordsMatcher:
             regex=_combine(alternatives),
             exclude=_combine(list(cue.exclude)),
             veto=_combine(list(cue.veto)),
+            default_unless=_combine(list(cue.default_unless or ())),
+            shows_by_default=cue.default_unless is not None,
             negators=frozenset(n.lower() for n in checklist.negators),
             negation_window=checklist.negation_window,
             negation=cue.negation,
@@ -88,6 +92,13 @@ class WordsMatcher:
         clause = _CLAUSE_END.split(before)[-1]
         words = [w.lower() for w in _WORD.findall(clause)][-self.negation_window:]
         return any(w in self.negators or w.endswith("n't") for w in words)
+
+    def find_default(self, text: str) -> list[CueMatch]:
+        """The whole turn, when the cue shows by default and nothing rules it out."""
+        if not self.shows_by_default or not text.strip() or \
+                (self.default_unless and self.default_unless.search(text)):
+            return []
+        return [CueMatch(self.cue_id, 0, len(text), text, "default")]
 
     def vetoed(self, text: str) -> bool:
         """True when the turn is positive enough to rule the cue out (TextBlob polarity)."""
@@ -308,6 +319,8 @@ class CueFinder:
                               for m in by_cue.get(included, [])]
                 if not found and self.words[cue_id].uses_sentiment:
                     found = self.words[cue_id].find_sentiment(text)
+                if not found:
+                    found = self.words[cue_id].find_default(text)
                 if found and self.words[cue_id].vetoed(text):
                     found = []
             if found:

@@ -31,7 +31,8 @@ def judge(bid: str, behaviour: Behaviour, speakers: Sequence[str],
         return BehaviourVerdict(bid, NA, f"no agent turn follows turn {trigger}", trigger)
 
     rule = behaviour.met_when
-    window = {"first_reply": replies[:1], "replies": replies, "all": agent_turns}[rule.turns]
+    every_reply = [i for i in agent_turns if i > customer_turns[0]]
+    window = {"first_reply": replies[:1], "replies": replies, "all": every_reply}[rule.turns]
     if rule.from_cue:
         start = next((i for i in agent_turns if rule.from_cue in cue_sets[i]), None)
         if start is not None:
@@ -69,7 +70,7 @@ def _describe_window(turns: str, trigger: int, trigger_cue: str | None, from_cue
     after = f"{trigger_cue} at turn {trigger}" if trigger_cue else f"the customer's turn {trigger}"
     text = {"first_reply": f"the first reply after {after}",
             "replies": f"the agent replies after {after}",
-            "all": "the agent's turns"}[turns]
+            "all": "the agent's replies"}[turns]
     if from_cue:
         text += f", from the first {from_cue} on"
     if window:
