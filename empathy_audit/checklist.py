@@ -54,6 +54,7 @@ class Cue(_Strict):
     negation: bool = False           # drop a match preceded by a negator in its clause
     sentiment: Sentiment | None = None
     includes: list[str] = []         # other cues whose matches also count as this one
+    only_with: list[str] = []        # the cue shows only on a turn that shows one of these
     # kind: engagement (a reply that engages with what this customer said)
     min_shared_words: int = Field(default=1, ge=1)
     min_own_words: int = Field(default=0, ge=0)  # 0: off; N: N content words of its own
@@ -303,6 +304,8 @@ def _check_references(checklist: Checklist, locate: _Locator) -> None:
     for cue_id, cue in cues.items():
         for index, included in enumerate(cue.includes):
             need(included, ("cues", cue_id, "includes", index))
+        for index, required in enumerate(cue.only_with):
+            need(required, ("cues", cue_id, "only_with", index))
         if cue.unacknowledged:
             need(cue.unacknowledged.customer_cue, ("cues", cue_id, "unacknowledged", "customer_cue"),
                  "customer")
@@ -321,10 +324,11 @@ def _check_cycles(checklist: Checklist, locate: _Locator) -> None:
     def visit(cue_id: str, trail: tuple[str, ...]) -> None:
         if cue_id in trail:
             raise locate.error(("cues", trail[0], "includes"),
-                               "cues include each other in a cycle: "
+                               "cues include or require each other in a cycle: "
                                + " -> ".join(trail + (cue_id,)))
-        for included in checklist.cues[cue_id].includes:
-            visit(included, trail + (cue_id,))
+        cue = checklist.cues[cue_id]
+        for needed in (*cue.includes, *cue.only_with):
+            visit(needed, trail + (cue_id,))
 
     for cue_id in checklist.cues:
         visit(cue_id, ())

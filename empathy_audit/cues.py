@@ -21,7 +21,7 @@ from .model import AGENT, CUSTOMER, Conversation, CueMatch, Turn
 
 # Curly quotes become straight ones, one character for one so offsets stay true.
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
-_CLAUSE_END = re.compile(r"[.!?;:\n]|\bbut\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[.!?;:,\n]|\bbut\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?", re.IGNORECASE)
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _HANDLE = re.compile(r"[@#]\w+|<HANDLE_\d+>")   # a redacted @handle is still one
@@ -321,7 +321,8 @@ class CueFinder:
                     found = self.words[cue_id].find_sentiment(text)
                 if not found:
                     found = self.words[cue_id].find_default(text)
-                if found and self.words[cue_id].vetoed(text):
+                if found and (self.words[cue_id].vetoed(text) or
+                              (cue.only_with and not any(c in by_cue for c in cue.only_with))):
                     found = []
             if found:
                 by_cue[cue_id] = found
@@ -339,8 +340,9 @@ def _dependency_order(checklist: Checklist) -> list[str]:
     def visit(cue_id: str) -> None:
         if cue_id in ordered:
             return
-        for included in checklist.cues[cue_id].includes:
-            visit(included)
+        cue = checklist.cues[cue_id]
+        for needed in (*cue.includes, *cue.only_with):
+            visit(needed)
         ordered.append(cue_id)
 
     for cue_id in checklist.cues:
