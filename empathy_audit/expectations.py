@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .errors import UserError
 from .formatters.csv_export import to_csv
+from .loaders import csv_rows
 from .model import MET, MISSED, NA, AuditResult, ConversationResult
 
 ABSENT = "absent"
@@ -74,21 +75,7 @@ def read_expected(path: Path) -> tuple[list[str], dict[str, ExpectedRow]]:
 def _expected_rows(reader, header: list[str], behaviours: list[str],
                    source: str) -> dict[str, ExpectedRow]:
     rows: dict[str, ExpectedRow] = {}
-    previous_end = reader.line_num
-    while True:
-        line = previous_end + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return rows
-        except csv.Error as exc:
-            raise UserError(f"malformed CSV row: {exc}", file=source, line=line) from None
-        previous_end = reader.line_num
-        if not row:
-            continue
-        if len(row) != len(header):
-            raise UserError(f"row has {len(row)} fields, header has {len(header)}",
-                            file=source, line=line)
+    for line, row in csv_rows(reader, len(header), source):
         values = {h: _unsafe(v.strip()) for h, v in zip(header, row)}
         conversation_id = values["conversation_id"]
         if conversation_id in rows:
@@ -100,6 +87,7 @@ def _expected_rows(reader, header: list[str], behaviours: list[str],
                 raise UserError(f"verdict {values[behaviour]!r} is not one of "
                                 f"{', '.join(VERDICTS)}", file=source, line=line, key=behaviour)
         rows[conversation_id] = ExpectedRow(line, {b: values[b] for b in behaviours})
+    return rows
 
 
 def compare(result: AuditResult, behaviours: list[str],

@@ -108,13 +108,18 @@ def _open_text(path: Path, encoding: str) -> str:
             raw = gzip.decompress(raw)
         except (OSError, EOFError) as exc:
             raise UserError(f"not a valid gzip file ({exc})", file=str(path)) from None
+    return decode_text(raw, str(path), encoding)
+
+
+def decode_text(raw: bytes, source: str, encoding: str) -> str:
+    """Bytes to text; an undecodable byte is an error naming its line."""
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise UserError(f"cannot decode byte 0x{raw[exc.start]:02x} as {encoding}; "
                         f"re-save the file as UTF-8 or pass --encoding",
-                        file=str(path), line=line) from None
+                        file=source, line=line) from None
     except LookupError:
         raise UserError(f"unknown encoding {encoding!r}", key="--encoding") from None
 
@@ -175,6 +180,13 @@ def read_csv(text: str, source: str, fields: FieldMap) -> Iterator[RawTurn]:
                         f"{', '.join(header)}); use --map {missing[0]}=COLUMN",
                         file=source, line=1, key=missing[0])
     position = {canonical: header.index(key) for canonical, key in mapping.items()}
+    for start, row in csv_rows(reader, len(header), source):
+        yield RawTurn({f: row[i] for f, i in position.items()}, source, start)
+
+
+def csv_rows(reader, width: int, source: str) -> Iterator[tuple[int, list[str]]]:
+    """(line where the row starts, row) after the header; blank lines skipped; a malformed
+    row or one with the wrong number of fields is an error at its line."""
     previous_end = reader.line_num
     while True:
         start = previous_end + 1
@@ -186,11 +198,11 @@ def read_csv(text: str, source: str, fields: FieldMap) -> Iterator[RawTurn]:
             raise UserError(f"malformed CSV row: {exc}", file=source, line=start) from None
         previous_end = reader.line_num
         if not row:
-            continue   # a blank line is not a turn
-        if len(row) != len(header):
-            raise UserError(f"row has {len(row)} fields, header has {len(header)}",
+            continue   # a blank line is not a row
+        if len(row) != width:
+            raise UserError(f"row has {len(row)} fields, header has {width}",
                             file=source, line=start)
-        yield RawTurn({f: row[i] for f, i in position.items()}, source, start)
+        yield start, row
 
 
 # ---------------------------------------------------------------- JSON and JSON Lines

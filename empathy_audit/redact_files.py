@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import UserError
-from .loaders import FIELD_ALIASES, FieldMap, _turn_list_key, format_of, normalize_speaker
+from .loaders import (FIELD_ALIASES, FieldMap, _turn_list_key, decode_text, format_of,
+                      normalize_speaker)
 from .redaction import ConversationRedactor
 
 STRUCTURAL = ("conversation_id", "speaker", "agent_id", "turn", "timestamp")
@@ -66,15 +67,8 @@ class FileRedactor:
         return RedactedFile(path, relative, data, counts)
 
     def _decode(self, raw: bytes, path: Path) -> str:
-        try:
-            return raw.decode("utf-8" if self.encoding == "utf-8-sig" else self.encoding)
-        except UnicodeDecodeError as exc:
-            line = raw.count(b"\n", 0, exc.start) + 1
-            raise UserError(f"cannot decode byte 0x{raw[exc.start]:02x} as {self.encoding}; "
-                            f"re-save the file as UTF-8 or pass --encoding",
-                            file=str(path), line=line) from None
-        except LookupError:
-            raise UserError(f"unknown encoding {self.encoding!r}", key="--encoding") from None
+        # plain utf-8 keeps a byte-order mark, so that the output starts as the input did
+        return decode_text(raw, str(path), "utf-8" if self.encoding == "utf-8-sig" else self.encoding)
 
     def redact_text(self, text: str, fmt: str, source: str, counts: Counter) -> str:
         if fmt == "csv":

@@ -33,3 +33,13 @@ def write(path: Path, text: str) -> Path:
 
 def write_json(path: Path, data) -> Path:
     return write(path, json.dumps(data, indent=2))
+
+
+# The rubric's worked example: the customer's disclosure, the carrier rep's curt reply and
+# the store employee's reply that meets every behaviour that applies.
+DISCLOSURE = ("I'm moving out in a few days: my husband wants a divorce, and I need to change "
+              "my plan.")
+CURT = "Sure. Where do you want your bills mailed?"
+GOOD = ("I'm so sorry, that sounds like a really hard week. Let's make this one thing easy: I can "
+        "move your plan to your new address today. Which address should I use? And if anything "
+        "else comes up with the move, just reply here.")

@@ -16,16 +16,12 @@ import pytest
 from typer.testing import CliRunner
 
 from empathy_audit.cli import app
+
+from .conftest import CURT, DISCLOSURE, GOOD
 from empathy_audit.formatters.github import command, escape_data, escape_property
 from empathy_audit.formatters.registry import RENDERERS, OutputFormat
 
 SCHEMA = Path(__file__).parent / "fixtures" / "sarif" / "sarif-2.1.0-subset.schema.json"
-DISCLOSURE = ("I'm moving out in a few days: my husband wants a divorce, and I need to change "
-              "my plan.")
-CURT = "Sure. Where do you want your bills mailed?"
-GOOD = ("I'm so sorry, that sounds like a really hard week. Let's make this one thing easy: I can "
-        "move your plan to your new address today. Which address should I use? And if anything "
-        "else comes up with the move, just reply here.")
 CRASH = "The app crashes every time I open my invoices page."
 GENERIC = "Please send us a private message so we can assist."
 CURT_MISSES = {"acknowledge", "be_present", "follow_up"}

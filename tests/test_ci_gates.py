@@ -15,14 +15,10 @@ from typer.testing import CliRunner
 
 from empathy_audit.cli import app
 
+from .conftest import CURT, DISCLOSURE, GOOD
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CHECKLIST = ROOT / "checklists" / "default.yaml"
-DISCLOSURE = ("I'm moving out in a few days: my husband wants a divorce, and I need to change "
-              "my plan.")
-CURT = "Sure. Where do you want your bills mailed?"
-GOOD = ("I'm so sorry, that sounds like a really hard week. Let's make this one thing easy: I can "
-        "move your plan to your new address today. Which address should I use? And if anything "
-        "else comes up with the move, just reply here.")
 
 
 @pytest.fixture
