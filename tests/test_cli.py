@@ -18,7 +18,7 @@ def test_audit_prints_agents_behaviours_and_what_was_read(run):
     assert result.exit_code == 0, result.stderr
     for heading in ("Agents", "Behaviours", "Overall score"):
         assert heading in result.stdout
-    assert "Read 2 file(s), 11 conversation(s), 31 turn(s); skipped 0 row(s)." in result.stdout
+    assert "Read 2 file(s), 12 conversation(s), 32 turn(s); skipped 0 row(s)." in result.stdout
 
 
 def test_exports_follow_the_contract(run, tmp_path):
@@ -31,7 +31,7 @@ def test_exports_follow_the_contract(run, tmp_path):
                                *(f"{b}_met_rate" for b in BEHAVIOURS)]
     turns = read_csv(tmp_path / "turns.csv")
     assert list(turns[0])[:5] == ["conversation_id", "turn", "speaker", "agent_id", "text"]
-    assert len(turns) == 31                       # every input turn is accounted for
+    assert len(turns) == 32                       # every input turn is accounted for
     by_id = {row["conversation_id"]: row for row in conversations}
     # The rubric's worked example: the carrier's rep, then the store employee.
     assert [by_id["call-001"][b] for b in BEHAVIOURS] == ["missed", "missed", "met", "n/a", "missed"]
@@ -42,6 +42,9 @@ def test_exports_follow_the_contract(run, tmp_path):
     assert set(reply["missed"].split(";")) == {"acknowledge", "be_present", "follow_up"}
     assert reply["met"] == "return_to_solving" and "next_step[" in reply["evidence"]
     # agent met rates: dana's acknowledge applied twice (call-001 missed, call-003 met)
+    # an unanswered chat: nothing applied, so no score rather than a perfect one
+    assert [by_id["chat-107"][b] for b in BEHAVIOURS] == ["n/a"] * 5
+    assert by_id["chat-107"]["score"] == ""
     dana = next(a for a in agents if a["agent_id"] == "carrier-rep-dana")
     assert dana["conversations"] == "3" and dana["acknowledge_met_rate"] == "0.500"
 
@@ -69,9 +72,9 @@ def test_exports_are_byte_identical_across_runs(run, tmp_path):
 def test_json_format_is_one_document(run):
     result = run("audit", SAMPLES, "--format", "json")
     document = json.loads(result.stdout)
-    assert document["summary"] == {"files": 2, "conversations": 11, "turns": 31, "skipped": 0,
+    assert document["summary"] == {"files": 2, "conversations": 12, "turns": 32, "skipped": 0,
                                    "score": document["summary"]["score"]}
-    assert sum(document["behaviours"]["apologize"].values()) == 11
+    assert sum(document["behaviours"]["apologize"].values()) == 12
     call = next(c for c in document["conversations"] if c["conversation_id"] == "call-001")
     assert call["verdicts"]["acknowledge"]["missed_turns"] == [1]
 

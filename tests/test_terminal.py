@@ -57,12 +57,12 @@ def test_by_conversation_top_lists_the_lowest_scores_first():
     lines = result.stdout.splitlines()
     rows = [line for line in lines if "chat-" in line or "call-" in line]
     assert [row.split()[1] for row in rows] == ["chat-106", "call-001"]
-    assert "2 of 11 conversations shown (--top)" in result.stdout
+    assert "2 of 12 conversations shown (--top)" in result.stdout
 
 
 def test_top_agents_are_the_busiest():
     result = run("audit", SAMPLES, "--by", "agent", "--top", "1")
-    assert "carrier-rep-dana" in result.stdout and "store-rep-lee" not in result.stdout
+    assert "support-max" in result.stdout and "carrier-rep-dana" not in result.stdout
     assert "1 of 4 agents shown" in result.stdout
 
 
