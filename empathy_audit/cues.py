@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .checklist import Checklist, Cue, compile_pattern, phrase_regex
+from .engine.factored import factor
 from .model import AGENT, CUSTOMER, Conversation, CueMatch, Turn
 
 # Curly quotes become straight ones, one character for one so offsets stay true.
@@ -101,20 +102,24 @@ def _combine(patterns: list[str]) -> re.Pattern | None:
         return None
     for pattern in patterns:
         compile_pattern(pattern)   # each is safe on its own (checked at load too)
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    return re.compile(factor(patterns), re.IGNORECASE)   # same matches as "(?:a)|(?:b)|..."
 
 
 @lru_cache(maxsize=1)
 def _analyzer():
-    from textblob.en.sentiments import PatternAnalyzer   # offline: lexicon ships with textblob
-    return PatternAnalyzer()
+    # PatternAnalyzer's own scorer (offline: the lexicon ships with textblob). Its
+    # analyze(keep_assessments=True) runs this twice on the same text for the same result;
+    # one call gives the polarity and the assessments it came from.
+    from textblob.en import sentiment as pattern_sentiment
+    return pattern_sentiment
 
 
 def sentiment(text: str) -> tuple[float, list[str]]:
     """TextBlob polarity of ``text`` and the lexicon words that carried a negative score."""
-    result = _analyzer().analyze(text, keep_assessments=True)
+    result = _analyzer()(text)
     words = [w for words, polarity, _, _ in result.assessments if polarity < 0 for w in words]
-    return result.polarity, words
+    polarity, _subjectivity = result
+    return polarity, words
 
 
 def _locate_words(text: str, words: Iterable[str]) -> list[tuple[int, int]]:

@@ -1,0 +1,104 @@
+"""One cue's alternation, rewritten so that Python's regex engine rejects a position fast.
+
+``cues._combine`` joins a cue's phrases and patterns as ``(?:a)|(?:b)|...``; at every
+position of a turn the engine then tries every alternative in turn (case-insensitive literals
+get no quick check in ``re``). Most alternatives begin with an optional ``\\b`` and one plain
+character, so here consecutive alternatives are grouped by that first character behind one
+case-sensitive character class, which ``re`` tests in C before it enters a branch:
+
+    \\bsorry\\b|\\bsad\\b|\\bupset\\b  ->  (?-i:[sSſ])(?:(?<=\\b.)orry\\b|(?<=\\b.)ad\\b)|(?-i:[uU])...
+
+The rewrite keeps the leftmost-first semantics of the original exactly: at one position at
+most one group's character can match, and inside a group the alternatives keep their order;
+an alternative that does not start with a plain character stays where it was and splits the
+run around it. ``tests/test_scale.py`` checks spans against the plain alternation.
+"""
+from __future__ import annotations
+
+import re
+from re import _constants as sre_c, _parser as sre_parse   # the stdlib's own regex parser
+
+# Characters other than the ASCII letter itself that ``re`` matches to it under IGNORECASE
+# (found by scanning every code point; a test re-checks the table).
+IGNORECASE_EXTRA = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+_HEAD = re.compile(r"(\\b)?(\\[^A-Za-z0-9]|[^\\.^$*+?{}\[\]|()])")
+
+
+def head_of(alternative: str) -> tuple[str, str, bool] | None:
+    """(first character, rest of the pattern, had a leading \\b), or None when the
+    alternative does not start with one plain, unrepeated character."""
+    text = _HEAD.match(alternative)
+    if not text:
+        return None
+    try:
+        items = list(sre_parse.parse(alternative, re.IGNORECASE))
+    except re.error:
+        return None
+    boundary = bool(text.group(1))
+    expected_at = 1 if boundary else 0
+    if boundary and items[:1] != [(sre_c.AT, sre_c.AT_BOUNDARY)]:
+        return None
+    if len(items) <= expected_at or items[expected_at][0] is not sre_c.LITERAL:
+        return None
+    char = chr(items[expected_at][1])
+    literal = text.group(2)
+    if literal[-1] != char:
+        return None
+    rest = alternative[text.end():]
+    if rest[:1] in ("*", "+", "?", "{") or has_top_level_bar(rest):
+        return None
+    return char, rest, boundary
+
+
+def has_top_level_bar(pattern: str) -> bool:
+    """True when ``pattern`` is an alternation at its top level (``a|b``), outside groups
+    and character classes."""
+    depth, in_class, i = 0, False, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]" or pattern[i - 1] == "["
+        elif char == "[":
+            in_class = True
+            if pattern[i + 1:i + 2] == "^":
+                i += 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+        i += 1
+    return False
+
+
+def _char_class(char: str) -> str:
+    variants = {char, char.lower(), char.upper()} | set(IGNORECASE_EXTRA.get(char.lower(), ""))
+    return "(?-i:[" + "".join(re.escape(v) for v in sorted(variants)) + "])"
+
+
+def factor(alternatives: list[str]) -> str:
+    """The alternation of ``alternatives`` (leftmost-first), grouped by first character."""
+    parts: list[str] = []
+    run: dict[str, list[str]] = {}
+
+    def flush() -> None:
+        for char, tails in run.items():
+            parts.append(_char_class(char) + "(?:" + "|".join(tails) + ")")
+        run.clear()
+
+    for alternative in alternatives:
+        head = head_of(alternative)
+        if head is None:
+            flush()
+            parts.append(f"(?:{alternative})")
+            continue
+        char, rest, boundary = head
+        key = char.lower()
+        tail = ("(?<=\\b.)" if boundary else "") + f"(?:{rest})"
+        run.setdefault(key, []).append(tail)
+    flush()
+    return "|".join(parts)
