@@ -252,6 +252,19 @@ class CueFinder:
         for matcher in self.engagement.values():
             matcher.count_replies(conversations)
 
+    @property
+    def canned_thresholds(self) -> list[int]:
+        """The canned_min_repeats in use (empty: canned detection is off)."""
+        return sorted({m.canned_min_repeats for m in self.engagement.values()
+                       if m.canned_min_repeats})
+
+    def use_reply_counts(self, counts: dict[str, int]) -> None:
+        """Instead of :meth:`prepare`: template -> conversations counted elsewhere (the
+        streaming engine counts them in its first pass, capped at the largest threshold)."""
+        for matcher in self.engagement.values():
+            if matcher.canned_min_repeats:
+                matcher.canned = Counter(counts)
+
     def find(self, conversation: Conversation) -> list[list[CueMatch]]:
         """Cue matches per turn, sorted by position then cue id."""
         per_turn = []

@@ -13,12 +13,17 @@ from ..errors import UserError
 from ..formatters import csv_export, json_format, terminal
 from ..gates import check_gates, exit_code
 from .app import (ChecklistOpt, EncodingOpt, MapOpt, PathsArg, SpeakerOpt, app,
-                  run_audit_command, stderr, stdout, user_errors)
+                  run_audit_command, run_streamed_command, stderr, stdout, user_errors)
 
 
 class Format(str, Enum):
     table = "table"
     json = "json"
+
+
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
 
 
 def print_skipped(result) -> None:
@@ -44,11 +49,28 @@ def audit(
     speakers: SpeakerOpt = None,
     encoding: EncodingOpt = "utf-8-sig",
     strict: Annotated[bool, typer.Option(help="Treat any skipped row as an error (exit 2).")] = False,
+    jobs: Annotated[Optional[int], typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes (default: the number of cores). "
+        "Results are the same for any number.")] = None,
+    engine: Annotated[Engine, typer.Option(
+        help="local: worker processes on this machine; dask: a Dask cluster "
+        "(pip install 'empathy-audit[dask]').")] = Engine.local,
+    scheduler: Annotated[Optional[str], typer.Option(
+        help="Dask scheduler address, e.g. tcp://host:8786 (default: a local cluster).")] = None,
 ):
-    """Score every agent turn, then print per-agent and per-behaviour tables."""
-    result = run_audit_command(paths, checklist, field_map, speakers, encoding, strict)
-    if export_dir is not None:
-        csv_export.write_exports(result, export_dir)
+    """Score every agent turn, then print per-agent and per-behaviour tables.
+
+    Table output streams the input in chunks of whole conversations and writes the exports as
+    it goes (memory stays flat); --format json holds every conversation in one document, so
+    it audits in memory, in this process."""
+    if format is Format.json:
+        result = run_audit_command(paths, checklist, field_map, speakers, encoding, strict)
+        if export_dir is not None:
+            csv_export.write_exports(result, export_dir)
+    else:
+        result = run_streamed_command(paths, checklist, field_map, speakers, encoding, strict,
+                                      export_dir=export_dir, jobs=jobs, engine=engine.value,
+                                      scheduler=scheduler)
     if format is Format.json:
         sys.stdout.write(json_format.render_json(result))
     else:
