@@ -51,28 +51,63 @@ def head_of(alternative: str) -> tuple[str, str, bool] | None:
 
 
 def has_top_level_bar(pattern: str) -> bool:
-    """True when ``pattern`` is an alternation at its top level (``a|b``), outside groups
-    and character classes."""
-    depth, in_class, i = 0, False, 0
+    """True when ``pattern`` is an alternation at its top level (``a|b``)."""
+    return len(split_top_level(pattern)) > 1
+
+
+def _scan(pattern: str):
+    """(index, character, group depth) for each character outside escapes and classes."""
+    depth, in_class, class_start, i = 0, False, False, 0
     while i < len(pattern):
         char = pattern[i]
         if char == "\\":
             i += 2
             continue
         if in_class:
-            in_class = char != "]" or pattern[i - 1] == "["
+            if char == "]" and not class_start:
+                in_class = False
+            class_start = False
         elif char == "[":
-            in_class = True
+            in_class, class_start = True, True
             if pattern[i + 1:i + 2] == "^":
                 i += 1
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            return True
+        else:
+            if char == ")":
+                depth -= 1
+            yield i, char, depth
+            if char == "(":
+                depth += 1
         i += 1
-    return False
+
+
+def split_top_level(pattern: str) -> list[str]:
+    """``a|b(?:c|d)`` -> ``["a", "b(?:c|d)"]``: the top-level alternatives, in order."""
+    cuts = [i for i, char, depth in _scan(pattern) if char == "|" and depth == 0]
+    bounds = [-1, *cuts, len(pattern)]
+    return [pattern[a + 1:b] for a, b in zip(bounds, bounds[1:])]
+
+
+_GROUP_START = re.compile(r"(\\b)?\(\?:")
+
+
+def distribute(alternative: str) -> list[str]:
+    """``\\b(?:two|three)\\s+days`` -> ``[\\b two\\s+days, \\b three\\s+days]``, recursively.
+
+    Python tries ``(?:a|b)S`` as ``aS``, then ``bS``: the same attempts, in the same order, as
+    the alternation ``aS|bS``, so the matches are the same; each part can then join a group."""
+    start = _GROUP_START.match(alternative)
+    if not start:
+        return [alternative]
+    close = next((i for i, char, depth in _scan(alternative)
+                  if char == ")" and depth == 0 and i >= start.end()), None)
+    if close is None or alternative[close + 1:close + 2] in ("*", "+", "?", "{"):
+        return [alternative]
+    prefix, suffix = alternative[:start.start(1) if start.group(1) else 0], alternative[close + 1:]
+    boundary = start.group(1) or ""
+    parts = split_top_level(alternative[start.end():close])
+    if len(parts) < 2 or any(not part for part in parts):
+        return [alternative]
+    return [d for part in parts for d in distribute(prefix + boundary + part + suffix)]
 
 
 def _char_class(char: str) -> str:
@@ -90,15 +125,16 @@ def factor(alternatives: list[str]) -> str:
             parts.append(_char_class(char) + "(?:" + "|".join(tails) + ")")
         run.clear()
 
-    for alternative in alternatives:
+    flat = [d for alternative in alternatives for part in split_top_level(alternative)
+            for d in distribute(part)]
+    for alternative in flat:
         head = head_of(alternative)
         if head is None:
             flush()
             parts.append(f"(?:{alternative})")
             continue
         char, rest, boundary = head
-        key = char.lower()
         tail = ("(?<=\\b.)" if boundary else "") + f"(?:{rest})"
-        run.setdefault(key, []).append(tail)
+        run.setdefault(char.lower(), []).append(tail)
     flush()
     return "|".join(parts)
