@@ -87,36 +87,45 @@ def build_corpus(source: Path, turns_wanted: int, target: Path) -> int:
 
 # ---------------------------------------------------------------- measuring
 
-def tree_rss(process: psutil.Process) -> int:
+def sample_tree(process: psutil.Process, cpu: dict[int, float]) -> int:
+    """Summed RSS of the process and its descendants now; their CPU seconds so far into
+    ``cpu`` (per pid, so a process that ends keeps its last reading)."""
     total = 0
     for p in [process, *process.children(recursive=True)]:
         try:
-            total += p.memory_info().rss
+            with p.oneshot():
+                total += p.memory_info().rss
+                times = p.cpu_times()
+                cpu[p.pid] = times.user + times.system
         except psutil.Error:
             pass   # ended between listing and reading
     return total
 
 
-def measure(command: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall seconds and peak summed RSS (bytes) of ``command`` and its descendants."""
+def measure(command: list[str], env: dict[str, str]) -> tuple[float, int, float]:
+    """Wall seconds, peak summed RSS (bytes) and CPU seconds (as last polled, so slightly
+    low) of ``command`` and its descendants."""
     start = time.perf_counter()
     process = psutil.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
+    peak, cpu = 0, {}
     while process.poll() is None:
-        peak = max(peak, tree_rss(process))
+        peak = max(peak, sample_tree(process, cpu))
         time.sleep(0.05)
     seconds = time.perf_counter() - start
     stderr = process.stderr.read().decode(errors="replace")
     if process.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{stderr}")
-    return seconds, peak
+    return seconds, peak, sum(cpu.values())
 
 
 def runs(command: list[str], env: dict[str, str], count: int) -> dict:
     results = [measure(command, env) for _ in range(count)]
     return {"seconds": [r[0] for r in results], "peak_rss": [r[1] for r in results],
+            "cpu_seconds": [r[2] for r in results],
             "median_seconds": statistics.median(r[0] for r in results),
-            "median_peak_rss": statistics.median(r[1] for r in results)}
+            "median_peak_rss": statistics.median(r[1] for r in results),
+            "median_cpu_seconds": statistics.median(r[2] for r in results),
+            "load_average": os.getloadavg()}
 
 
 # ---------------------------------------------------------------- main
@@ -155,8 +164,11 @@ def main() -> None:
         figures["reference"] = runs(reference, env, options.runs)
         report("reference", figures["reference"], turns)
         ratio = figures["reference"]["median_seconds"] / figures["auditor"]["median_seconds"]
-        figures["ratio"] = ratio
-        print(f"empathy-audit / reference throughput: {ratio:.2f}x")
+        cpu_ratio = (figures["reference"]["median_cpu_seconds"]
+                     / figures["auditor"]["median_cpu_seconds"])
+        figures["ratio"], figures["cpu_ratio"] = ratio, cpu_ratio
+        print(f"empathy-audit / reference throughput: {ratio:.2f}x wall, "
+              f"{cpu_ratio:.2f}x per CPU second")
     if options.json:
         options.json.parent.mkdir(parents=True, exist_ok=True)
         options.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
@@ -168,9 +180,11 @@ def main() -> None:
 
 def report(name: str, figures: dict, turns: int) -> None:
     seconds = figures["median_seconds"]
-    print(f"{name}: {seconds:.2f} s median of {figures['seconds']} -> "
-          f"{turns / seconds:,.0f} turns/s; peak RSS {figures['median_peak_rss'] / 2**20:.0f} MB "
-          f"(max {max(figures['peak_rss']) / 2**20:.0f} MB)", flush=True)
+    rounded = [round(s, 1) for s in figures["seconds"]]
+    print(f"{name}: {seconds:.2f} s median of {rounded} -> {turns / seconds:,.0f} turns/s; "
+          f"CPU {figures['median_cpu_seconds']:.1f} s; peak RSS "
+          f"{figures['median_peak_rss'] / 2**20:.0f} MB (max {max(figures['peak_rss']) / 2**20:.0f}"
+          f" MB); load average after {figures['load_average'][0]:.1f}", flush=True)
 
 
 if __name__ == "__main__":

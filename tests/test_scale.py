@@ -210,8 +210,9 @@ def peak_bytes(run) -> int:
 @needs_shared
 def test_streamed_memory_per_extra_turn_is_small(tmp_path):
     """Streamed, the peak grows only by what each conversation leaves behind (its id, one
-    score, reply-template digests): a few hundred bytes per turn (about 350 measured). In memory, every turn's
-    text, cues and verdicts stay until the end: several kilobytes per turn (about 6,500)."""
+    score, reply-template digests): a few hundred bytes per turn (about 350 measured). In
+    memory, every turn's text, cues and verdicts stay until the end: several kilobytes per
+    turn (about 6,500 measured)."""
     lines = shared_lines(400)
     small, large = tmp_path / "small.jsonl", tmp_path / "large.jsonl"
     small.write_text("".join(lines[:100]), encoding="utf-8")

@@ -20,7 +20,7 @@ class ReplyCounter:
     def __init__(self, thresholds: list[int]):
         self.thresholds = thresholds
         self.cap = max(thresholds, default=0)
-        self._seen: dict[bytes, tuple[str, ...]] = {}   # digest -> conversations, below cap
+        self._seen: dict[bytes, str | tuple[str, ...]] = {}   # digest -> conversation id(s)
         self.counts: dict[str, int] = {}                # template -> count, once >= a threshold
 
     def add(self, conversation_id: str, text: str) -> None:
@@ -30,10 +30,15 @@ class ReplyCounter:
         if not key:
             return
         digest = blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        seen = self._seen.get(digest, ())
-        if conversation_id in seen or len(seen) >= self.cap:
-            return
-        seen += (conversation_id,)
-        self._seen[digest] = seen
+        seen = self._seen.get(digest)
+        if seen is None:   # most templates: one conversation, kept as a bare id
+            self._seen[digest] = conversation_id
+            seen = (conversation_id,)
+        else:
+            seen = (seen,) if isinstance(seen, str) else seen
+            if conversation_id in seen or len(seen) >= self.cap:
+                return
+            seen += (conversation_id,)
+            self._seen[digest] = seen
         if len(seen) >= self.thresholds[0]:
             self.counts[key] = len(seen)

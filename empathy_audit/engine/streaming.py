@@ -17,6 +17,7 @@ as ``load`` does, so very large inputs belong in JSON Lines.
 from __future__ import annotations
 
 import gzip
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -119,7 +120,7 @@ def scan(source: Source, on_agent_turn: AgentTurnCallback | None = None) -> Scan
     unknown_speakers: dict[str, int] = {}
     rows = _usable_rows(files, source, fields, roles, report.files.append, report.skipped.append)
     for number, (_, values) in enumerate(rows):
-        conversation_id = values["conversation_id"]
+        conversation_id = sys.intern(values["conversation_id"])   # one copy per id
         last_row[conversation_id] = number
         if not values["role"]:
             label = values["speaker"]
