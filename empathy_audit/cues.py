@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from .checklist import Checklist, Cue, compile_pattern, phrase_regex
 from .engine.factored import factor
+from .engine.sentiment_gate import cannot_be_negative
 from .model import AGENT, CUSTOMER, Conversation, CueMatch, Turn
 
 # Curly quotes become straight ones, one character for one so offsets stay true.
@@ -61,6 +62,11 @@ class WordsMatcher:
         )
 
     @property
+    def _only_negative_counts(self) -> bool:
+        return (self.sentiment_above is None and self.sentiment_below is not None
+                and self.sentiment_below < 0)
+
+    @property
     def uses_sentiment(self) -> bool:
         return self.sentiment_below is not None or self.sentiment_above is not None
 
@@ -87,6 +93,8 @@ class WordsMatcher:
         return any(w in self.negators or w.endswith("n't") for w in words)
 
     def find_sentiment(self, text: str) -> list[CueMatch]:
+        if self._only_negative_counts and cannot_be_negative(text):
+            return []   # TextBlob would give >= 0 here, never <= a negative threshold
         polarity, words = sentiment(text)
         hit = ((self.sentiment_below is not None and polarity <= self.sentiment_below) or
                (self.sentiment_above is not None and polarity >= self.sentiment_above))

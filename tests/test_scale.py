@@ -196,6 +196,15 @@ def test_ignorecase_extra_characters_are_complete():
     assert found == factored.IGNORECASE_EXTRA
 
 
+def test_sentiment_gate_only_skips_texts_textblob_scores_at_or_above_zero():
+    from empathy_audit.cues import sentiment
+    from empathy_audit.engine.sentiment_gate import cannot_be_negative
+    texts = corpus_texts() + [": ( so sad", "not good", "never", "ok:(", "_bad", "ugh :-/"]
+    gated = [t for t in texts if cannot_be_negative(t)]
+    assert gated, "the gate never applies"
+    assert all(sentiment(t)[0] >= 0 for t in gated)
+
+
 # ---------------------------------------------------------------- memory
 
 def peak_bytes(run) -> int:
