@@ -116,7 +116,43 @@ def _char_class(char: str) -> str:
 
 
 def factor(alternatives: list[str]) -> str:
-    """The alternation of ``alternatives`` (leftmost-first), grouped by first character."""
+    """The alternation of ``alternatives`` (leftmost-first), rewritten for speed.
+
+    Alternatives that must start at a word boundary with a word character ("word-start")
+    and alternatives that must start with a non-word character ("symbol") can never match at
+    the same position, so within a stretch made only of those two kinds, the word-start ones
+    go behind one shared ``\\b`` (most positions are not a word boundary and fail there, once)
+    and the symbol ones follow, each kind in its own order. Anything else keeps its place and
+    ends the stretch."""
+    flat = [d for alternative in alternatives for part in split_top_level(alternative)
+            for d in distribute(part)]
+    parts: list[str] = []
+    word_start: list[str] = []
+    symbol: list[str] = []
+
+    def flush() -> None:
+        if word_start:
+            parts.append("\\b(?:" + group_by_head(word_start) + ")")
+        if symbol:
+            parts.append(group_by_head(symbol))
+        word_start.clear()
+        symbol.clear()
+
+    for alternative in flat:
+        kind = start_kind(alternative)
+        if kind == "word":
+            word_start.append(alternative)
+        elif kind == "symbol":
+            symbol.append(alternative)
+        else:
+            flush()
+            parts.append(group_by_head([alternative]))
+    flush()
+    return "|".join(parts)
+
+
+def group_by_head(alternatives: list[str]) -> str:
+    """Consecutive alternatives that start with the same plain character behind one class."""
     parts: list[str] = []
     run: dict[str, list[str]] = {}
 
@@ -125,9 +161,7 @@ def factor(alternatives: list[str]) -> str:
             parts.append(_char_class(char) + "(?:" + "|".join(tails) + ")")
         run.clear()
 
-    flat = [d for alternative in alternatives for part in split_top_level(alternative)
-            for d in distribute(part)]
-    for alternative in flat:
+    for alternative in alternatives:
         head = head_of(alternative)
         if head is None:
             flush()
@@ -138,3 +172,66 @@ def factor(alternatives: list[str]) -> str:
         run.setdefault(char.lower(), []).append(tail)
     flush()
     return "|".join(parts)
+
+
+# ---------------------------------------------------------------- what can start a match
+
+_WORD = re.compile(r"\w")
+_WORD_CATEGORIES = {sre_c.CATEGORY_WORD, sre_c.CATEGORY_DIGIT, sre_c.CATEGORY_UNI_WORD,
+                    sre_c.CATEGORY_UNI_DIGIT}
+_REPEATS = (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT)
+
+
+def start_kind(alternative: str) -> str | None:
+    """"word": needs a word boundary, then a word character; "symbol": needs a non-word
+    character first; None: anything else, or not sure."""
+    try:
+        items = list(sre_parse.parse(alternative, re.IGNORECASE))
+    except re.error:
+        return None
+    items = _unwrap(items)
+    if items[:1] == [(sre_c.AT, sre_c.AT_BOUNDARY)]:
+        return "word" if _first_is(_unwrap(items[1:]), word=True) else None
+    return "symbol" if _first_is(items, word=False) else None
+
+
+def _unwrap(items: list) -> list:
+    """Step into a leading group: (?:...)x starts where ... starts."""
+    while items and items[0][0] is sre_c.SUBPATTERN:
+        inner = list(items[0][1][-1])
+        if not inner:
+            return items
+        items = inner + items[1:]
+    return items
+
+
+def _first_is(items: list, *, word: bool) -> bool:
+    """Whether the first character consumed by ``items`` is always a word character (or
+    always a non-word character)."""
+    if not items:
+        return False
+    op, arg = items[0]
+    if op is sre_c.LITERAL:
+        return bool(_WORD.match(chr(arg))) == word
+    if op in _REPEATS:
+        low, _, sub = arg
+        return low >= 1 and _first_is(_unwrap(list(sub)), word=word)
+    if op is sre_c.SUBPATTERN:
+        return _first_is(_unwrap(items), word=word)
+    if op is sre_c.BRANCH:
+        return all(_first_is(_unwrap(list(branch)), word=word) for branch in arg[1])
+    if op is sre_c.IN:
+        return all(_class_item_is(item, word) for item in arg)
+    return False
+
+
+def _class_item_is(item, word: bool) -> bool:
+    op, arg = item
+    if op is sre_c.LITERAL:
+        return bool(_WORD.match(chr(arg))) == word
+    if op is sre_c.RANGE and word:
+        low, high = arg
+        return all(_WORD.match(chr(c)) for c in range(low, high + 1))
+    if op is sre_c.CATEGORY and word:
+        return arg in _WORD_CATEGORIES
+    return False
