@@ -39,11 +39,12 @@ def stream_audit(paths: Iterable[str | Path], checklist: Checklist | str | Path 
     if not isinstance(checklist, Checklist):
         checklist = load_checklist(checklist)
     source = Source.of(paths, field_map, speaker_map, encoding)
-    counter = ReplyCounter(CueFinder(checklist).canned_thresholds)
+    finder = CueFinder(checklist)   # compiled once here; worker processes compile their own
+    counter = ReplyCounter(finder.canned_thresholds)
     scanned = scan(source, counter.add)
     if on_scanned:
         on_scanned(scanned.report)
-    scorer = ChunkScorer(checklist, counter.counts)
+    scorer = ChunkScorer(checklist, counter.counts, finder)
     del counter   # its per-template table is no longer needed
     exports = StreamedExports(export_dir, partial_result(checklist, [])) if export_dir else None
     try:

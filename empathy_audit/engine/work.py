@@ -44,10 +44,13 @@ def without_header(csv_text: str) -> str:
 class ChunkScorer:
     """A checklist's cue finder, with the corpus-level reply counts already in place."""
 
-    def __init__(self, checklist: Checklist, reply_counts: dict[str, int]):
+    def __init__(self, checklist: Checklist, reply_counts: dict[str, int],
+                 finder: CueFinder | None = None):
         self.checklist = checklist
         self.reply_counts = reply_counts
-        self._finder: CueFinder | None = None
+        self._finder = finder
+        if finder is not None:
+            finder.use_reply_counts(reply_counts)
 
     def __getstate__(self):   # ship the inputs, not compiled regexes
         return {"checklist": self.checklist, "reply_counts": self.reply_counts}
