@@ -77,9 +77,9 @@ def build_corpus(source: Path, turns_wanted: int, target: Path) -> int:
                     return written
                 turns = [{**t, "text": unique_text(t["text"], t["speaker"], copy, tag)}
                          for t in conversation["turns"]]
-                out.write(json.dumps({**conversation, "turns": turns,
-                                      "conversation_id": f"{conversation['conversation_id']}-{tag}"},
-                                     ensure_ascii=False) + "\n")
+                copied = {**conversation, "turns": turns,
+                          "conversation_id": f"{conversation['conversation_id']}-{tag}"}
+                out.write(json.dumps(copied, ensure_ascii=False) + "\n")
                 written += len(turns)
             copy += 1
     return written

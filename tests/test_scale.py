@@ -143,7 +143,8 @@ def corpus_texts() -> list[str]:
         texts += [normalize_quotes(t["text"]) for line in shared_lines(600)
                   for t in json.loads(line)["turns"]]
     return texts + [
-        "SORRY!! İ am so ſad, the KELVIN ſign: K. no one helps 😡 :( 2nd time, 3 days still no",
+        "SORRY!! İ am so ſad, the KELVIN ſign: K. no one helps 😡 :( 2nd time, 3 days "
+        "still no",
         "WHY IS THIS NOT WORKING?! never again, not fixed yet, haven't received it",
         "Sorry, could you repeat that? sorry if you feel that way; sorry for your loss",
     ]

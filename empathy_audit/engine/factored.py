@@ -6,8 +6,10 @@ get no quick check in ``re``). Most alternatives begin with an optional ``\\b`` 
 character, so here consecutive alternatives are grouped by that first character behind one
 case-sensitive character class, which ``re`` tests in C before it enters a branch:
 
-    \\bsorry\\b|\\bsad\\b|\\bupset\\b  ->  (?-i:[sSſ])(?:(?<=\\b.)orry\\b|(?<=\\b.)ad\\b)|(?-i:[uU])...
+    \\bsorry\\b|\\bsad\\b|\\bupset\\b
+        ->  (?-i:[sSſ])(?:(?<=\\b.)orry\\b|(?<=\\b.)ad\\b)|(?-i:[uU])...
 
+(``factor`` also puts one shared ``\\b`` in front of the alternatives that start a word.)
 The rewrite keeps the leftmost-first semantics of the original exactly: at one position at
 most one group's character can match, and inside a group the alternatives keep their order;
 an alternative that does not start with a plain character stays where it was and splits the

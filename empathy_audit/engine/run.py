@@ -55,6 +55,9 @@ def stream_audit(paths: Iterable[str | Path], checklist: Checklist | str | Path 
             totals.add(done.conversations, done.turns)
             if exports:
                 exports.append(done.rows)
+        if totals.turns != scanned.turns:   # every usable turn scored, none twice
+            raise RuntimeError(f"scored {totals.turns} turn(s), the first pass read "
+                               f"{scanned.turns}: the input changed while it was read")
         result = totals.result(scanned.report)
         if exports:
             exports.finish(result)
