@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .checklist import Checklist, Cue, compile_pattern, phrase_regex
+from .engine.factored import factor
+from .engine.sentiment_gate import cannot_be_negative
 from .model import AGENT, CUSTOMER, Conversation, CueMatch, Turn
 
 # Curly quotes become straight ones, one character for one so offsets stay true.
@@ -68,6 +70,11 @@ class WordsMatcher:
         )
 
     @property
+    def _only_negative_counts(self) -> bool:
+        return (self.sentiment_above is None and self.sentiment_below is not None
+                and self.sentiment_below < 0)
+
+    @property
     def uses_sentiment(self) -> bool:
         return self.sentiment_below is not None or self.sentiment_above is not None
 
@@ -108,6 +115,8 @@ class WordsMatcher:
     def find_sentiment(self, text: str) -> list[CueMatch]:
         if self.veto and self.veto.search(text):
             return []
+        if self._only_negative_counts and cannot_be_negative(text):
+            return []   # TextBlob would give >= 0 here, never <= a negative threshold
         polarity, words = sentiment(text)
         hit = ((self.sentiment_below is not None and polarity <= self.sentiment_below) or
                (self.sentiment_above is not None and polarity >= self.sentiment_above))
@@ -123,20 +132,24 @@ def _combine(patterns: list[str]) -> re.Pattern | None:
         return None
     for pattern in patterns:
         compile_pattern(pattern)   # each is safe on its own (checked at load too)
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    return re.compile(factor(patterns), re.IGNORECASE)   # same matches as "(?:a)|(?:b)|..."
 
 
 @lru_cache(maxsize=1)
 def _analyzer():
-    from textblob.en.sentiments import PatternAnalyzer   # offline: lexicon ships with textblob
-    return PatternAnalyzer()
+    # PatternAnalyzer's own scorer (offline: the lexicon ships with textblob). Its
+    # analyze(keep_assessments=True) runs this twice on the same text for the same result;
+    # one call gives the polarity and the assessments it came from.
+    from textblob.en import sentiment as pattern_sentiment
+    return pattern_sentiment
 
 
 def sentiment(text: str) -> tuple[float, list[str]]:
     """TextBlob polarity of ``text`` and the lexicon words that carried a negative score."""
-    result = _analyzer().analyze(text, keep_assessments=True)
+    result = _analyzer()(text)
     words = [w for words, polarity, _, _ in result.assessments if polarity < 0 for w in words]
-    return result.polarity, words
+    polarity, _subjectivity = result
+    return polarity, words
 
 
 def _locate_words(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
@@ -283,6 +296,19 @@ class CueFinder:
         """Corpus-level pass: count reply templates for canned-reply detection."""
         for matcher in self.engagement.values():
             matcher.count_replies(conversations)
+
+    @property
+    def canned_thresholds(self) -> list[int]:
+        """The canned_min_repeats in use (empty: canned detection is off)."""
+        return sorted({m.canned_min_repeats for m in self.engagement.values()
+                       if m.canned_min_repeats})
+
+    def use_reply_counts(self, counts: dict[str, int]) -> None:
+        """Instead of :meth:`prepare`: template -> conversations counted elsewhere (the
+        streaming engine counts them in its first pass, capped at the largest threshold)."""
+        for matcher in self.engagement.values():
+            if matcher.canned_min_repeats:
+                matcher.canned = Counter(counts)
 
     def find(self, conversation: Conversation) -> list[list[CueMatch]]:
         """Cue matches per turn, sorted by position then cue id."""

@@ -166,7 +166,12 @@ def _is_transcript(path: Path) -> bool:
 # ---------------------------------------------------------------- CSV
 
 def read_csv(text: str, source: str, fields: FieldMap) -> Iterator[RawTurn]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    return read_csv_lines(io.StringIO(text, newline=""), source, fields)
+
+
+def read_csv_lines(lines: Iterable[str], source: str, fields: FieldMap) -> Iterator[RawTurn]:
+    """Turns from CSV lines (a file opened with ``newline=""``, or a StringIO over its text)."""
+    reader = csv.reader(lines, strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -308,7 +313,12 @@ def read_json(text: str, source: str, fields: FieldMap) -> Iterator[RawTurn]:
 
 
 def read_jsonl(text: str, source: str, fields: FieldMap) -> Iterator[RawTurn]:
-    for number, raw_line in enumerate(text.splitlines(), start=1):
+    return read_jsonl_lines(text.splitlines(), source, fields)
+
+
+def read_jsonl_lines(lines: Iterable[str], source: str, fields: FieldMap) -> Iterator[RawTurn]:
+    """Turns from JSON Lines, one str per line as ``str.splitlines`` cuts them."""
+    for number, raw_line in enumerate(lines, start=1):
         if not raw_line.strip():
             continue
         try:

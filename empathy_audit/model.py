@@ -91,7 +91,15 @@ class AuditResult:
     report: LoadReport
     overall_score: float | None
     behaviour_counts: dict[str, dict[str, int]]
+    # (conversations, turns) when the conversations were streamed to exports and not kept
+    totals: tuple[int, int] | None = None
+
+    @property
+    def conversation_count(self) -> int:
+        return self.totals[0] if self.totals else len(self.conversations)
 
     @property
     def turn_count(self) -> int:
+        if self.totals:
+            return self.totals[1]
         return sum(len(c.conversation.turns) for c in self.conversations)

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from ..audit import audit as run_audit
+from ..engine.run import stream_audit
 from ..errors import UserError
 from ..gates import EXIT_ERROR
 from .progress import ScoringProgress
@@ -72,9 +73,27 @@ def run_audit_command(paths, checklist, field_map, speakers, encoding, strict=Fa
         result = run_audit(paths, checklist, field_map=_pairs(field_map, "--map"),
                            speaker_map=_pairs(speakers, "--speaker"), encoding=encoding,
                            progress=progress)
-    if strict and result.report.skipped:
-        first = result.report.skipped[0]
-        raise UserError(f"row skipped: {first.reason} (--strict; "
-                        f"{len(result.report.skipped)} row(s) in all)",
-                        file=first.source, line=first.line)
+    if strict:
+        check_strict(result.report)
     return result
+
+
+def run_streamed_command(paths, checklist, field_map, speakers, encoding, strict, *,
+                         export_dir, jobs, engine, scheduler):
+    """The same audit, streamed in chunks to worker processes or a Dask cluster; the
+    conversations go to the exports and only the summary comes back."""
+    if scheduler and engine != "dask":
+        raise UserError("--scheduler needs --engine dask", key="--scheduler")
+    return stream_audit(paths, checklist, export_dir=export_dir, jobs=jobs, engine=engine,
+                        scheduler=scheduler, field_map=_pairs(field_map, "--map"),
+                        speaker_map=_pairs(speakers, "--speaker"), encoding=encoding,
+                        on_scanned=check_strict if strict else None)
+
+
+def check_strict(report) -> None:
+    """--strict: any skipped row is an error."""
+    if report.skipped:
+        first = report.skipped[0]
+        raise UserError(f"row skipped: {first.reason} (--strict; "
+                        f"{len(report.skipped)} row(s) in all)",
+                        file=first.source, line=first.line)

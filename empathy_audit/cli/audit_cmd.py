@@ -13,13 +13,18 @@ from ..errors import UserError
 from ..formatters import csv_export, terminal
 from . import ci
 from .app import (ChecklistOpt, EncodingOpt, MapOpt, PathsArg, QuietOpt, SpeakerOpt, app,
-                  run_audit_command, stderr, stdout, user_errors)
+                  run_audit_command, run_streamed_command, stderr, stdout, user_errors)
 
 
 class By(str, Enum):
     agent = "agent"
     behaviour = "behaviour"
     conversation = "conversation"
+
+
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
 
 
 def print_skipped(result) -> None:
@@ -56,8 +61,21 @@ def audit(
         min=1, help="At most N rows per table: the busiest agents, the lowest-scoring "
                     "conversations.")] = None,
     quiet: QuietOpt = False,
+    jobs: Annotated[Optional[int], typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes (default: the number of cores). "
+        "Results are the same for any number.")] = None,
+    engine: Annotated[Engine, typer.Option(
+        help="local: worker processes on this machine; dask: a Dask cluster "
+        "(pip install 'empathy-audit[dask]').")] = Engine.local,
+    scheduler: Annotated[Optional[str], typer.Option(
+        help="Dask scheduler address, e.g. tcp://host:8786 (default: a local cluster).")] = None,
 ):
     """Score every agent turn, then print per-agent and per-behaviour tables.
+
+    The tables alone stream the input in chunks of whole conversations, on --jobs worker
+    processes or a Dask cluster, and write the exports as they go (memory stays flat).
+    Outputs that need every conversation (a machine format, --output, --expect,
+    --fail-on-critical, --by conversation) audit in memory, in this process.
 
     Exit codes: 0 all gates hold, 1 a gate failed (--fail-under, --require, --fail-on-critical,
     --expect), 2 an error in the input, checklist or options."""
@@ -66,10 +84,15 @@ def audit(
     checklist_model = load_checklist(checklist)
     required = ci.check_options(options, checklist_model)
     expected = ci.expected_before(options)
-    result = run_audit_command(paths, checklist_model, field_map, speakers, encoding, strict,
-                               quiet)
-    if export_dir is not None:
-        csv_export.write_exports(result, export_dir)
+    if ci.needs_conversations(options) or by is By.conversation:
+        result = run_audit_command(paths, checklist_model, field_map, speakers, encoding,
+                                   strict, quiet)
+        if export_dir is not None:
+            csv_export.write_exports(result, export_dir)
+    else:
+        result = run_streamed_command(paths, checklist_model, field_map, speakers, encoding,
+                                      strict, export_dir=export_dir, jobs=jobs,
+                                      engine=engine.value, scheduler=scheduler)
     code = ci.report(result, checklist_model, options, required, expected,
                      table_view={"by": by.value if by else None, "top": top})
     print_skipped(result)

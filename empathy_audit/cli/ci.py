@@ -71,6 +71,12 @@ def expected_before(options: CiOptions):
     return read_expected(options.expect)
 
 
+def needs_conversations(options: CiOptions) -> bool:
+    """True when an output or gate reads every conversation's verdicts, not just totals."""
+    return (options.fmt is not OutputFormat.table or options.output is not None
+            or options.expect is not None or options.fail_on_critical)
+
+
 def gate_failures(result: AuditResult, checklist: Checklist, options: CiOptions,
                   required: dict[str, float], expected) -> list[GateFailure]:
     critical = [b for b, spec in checklist.behaviours.items() if spec.critical]

@@ -77,7 +77,7 @@ def skipped_rows(result: AuditResult) -> list[dict[str, str]]:
 def summary_line(result: AuditResult) -> str:
     report = result.report
     skipped = len(report.skipped)
-    line = (f"Read {len(report.files)} file(s), {len(result.conversations)} conversation(s), "
+    line = (f"Read {len(report.files)} file(s), {result.conversation_count} conversation(s), "
             f"{result.turn_count} turn(s); skipped {skipped} row(s)")
     if skipped:
         reasons: dict[str, int] = {}

@@ -1,0 +1,54 @@
+"""Exports written while the chunks come back: turns.csv and conversations.csv grow chunk by
+chunk in a staging directory; agents.csv and skipped.csv follow the totals; then every file
+moves into place, all or none, as ``csv_export.write_files_atomically`` does."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..formatters.csv_export import export_tables
+from ..model import AuditResult
+from .work import STREAMED_TABLES
+
+
+class StreamedExports:
+    def __init__(self, directory: Path, empty: AuditResult):
+        """``empty``: a result with no conversations, for the headers."""
+        self.directory = directory
+        self.names = list(export_tables(empty))   # the same files, in the same order
+        directory.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=".empathy-audit-", dir=directory))
+        self.handles = {}
+        for name, text in export_tables(empty).items():
+            if name in STREAMED_TABLES:
+                handle = open(self.staging / name, "w", encoding="utf-8", newline="")
+                handle.write(text)   # the header
+                self.handles[name] = handle
+
+    def append(self, rows: dict[str, str]) -> None:
+        for name, text in rows.items():
+            self.handles[name].write(text)
+
+    def finish(self, result: AuditResult) -> list[Path]:
+        """Write the summary tables and move every file into place."""
+        self._close()
+        for name, text in export_tables(result).items():
+            if name not in STREAMED_TABLES:
+                (self.staging / name).write_text(text, encoding="utf-8", newline="")
+        written = []
+        for name in self.names:
+            final = self.directory / name
+            os.replace(self.staging / name, final)
+            written.append(final)
+        self.discard()
+        return written
+
+    def discard(self) -> None:
+        self._close()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _close(self) -> None:
+        for handle in self.handles.values():
+            handle.close()

@@ -1,0 +1,68 @@
+"""``stream_audit``: the audit of :func:`empathy_audit.audit`, streamed.
+
+First pass: load report, conversation ends, canned-reply counts. Second pass: conversations in
+chunks to the scorer (here, worker processes or Dask), exports appended in input order, totals
+added up. The result carries the summary (agents, behaviours, overall score, report) but not
+the conversations, which went to the exports.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from ..checklist import Checklist, load_checklist
+from ..cues import CueFinder
+from ..model import AuditResult, LoadReport
+from .canned import ReplyCounter
+from .dispatch import ENGINES, default_jobs, run_chunks
+from .exports import StreamedExports
+from .streaming import Source, chunks, conversations, scan
+from .totals import Totals
+from .work import ChunkScorer, partial_result
+
+TURNS_PER_CHUNK = 2000
+
+
+def stream_audit(paths: Iterable[str | Path], checklist: Checklist | str | Path | None = None, *,
+                 export_dir: Path | None = None, jobs: int | None = None,
+                 engine: str = "local", scheduler: str | None = None,
+                 field_map: dict[str, str] | None = None,
+                 speaker_map: dict[str, str] | None = None, encoding: str = "utf-8-sig",
+                 on_scanned: Callable[[LoadReport], None] | None = None,
+                 turns_per_chunk: int = TURNS_PER_CHUNK) -> AuditResult:
+    """Audit ``paths`` with bounded memory; write the CSV exports to ``export_dir`` if given.
+
+    ``on_scanned`` sees the load report after the first pass, before any scoring (``--strict``
+    stops there)."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+    if not isinstance(checklist, Checklist):
+        checklist = load_checklist(checklist)
+    source = Source.of(paths, field_map, speaker_map, encoding)
+    finder = CueFinder(checklist)   # compiled once here; worker processes compile their own
+    counter = ReplyCounter(finder.canned_thresholds)
+    scanned = scan(source, counter.add)
+    if on_scanned:
+        on_scanned(scanned.report)
+    scorer = ChunkScorer(checklist, counter.counts, finder)
+    del counter   # its per-template table is no longer needed
+    exports = StreamedExports(export_dir, partial_result(checklist, [])) if export_dir else None
+    try:
+        totals = Totals(checklist)
+        work = chunks(conversations(source, scanned), turns_per_chunk)
+        for done in run_chunks(work, scorer, jobs=jobs or default_jobs(), engine=engine,
+                               scheduler=scheduler):
+            totals.add(done.conversations, done.turns)
+            if exports:
+                exports.append(done.rows)
+        if totals.turns != scanned.turns:   # every usable turn scored, none twice
+            raise RuntimeError(f"scored {totals.turns} turn(s), the first pass read "
+                               f"{scanned.turns}: the input changed while it was read")
+        result = totals.result(scanned.report)
+        if exports:
+            exports.finish(result)
+            exports = None
+        return result
+    finally:
+        if exports:
+            exports.discard()

@@ -1,0 +1,173 @@
+"""Conversations streamed from transcript files, the same ones :func:`loaders.load` returns.
+
+``load`` reads every file into memory, groups all turns by conversation and only then returns.
+Here two passes over the input keep memory bounded by the open conversations, not the input:
+
+1. :func:`scan` reads every turn once: it fills the :class:`LoadReport` (files, skipped rows,
+   notes) exactly as ``load`` would, records the position of each conversation's last turn,
+   and hands every agent turn to a callback (the corpus-level canned-reply count).
+2. :func:`conversations` reads again and yields each conversation as soon as its last turn has
+   been read, in order of first appearance: the order ``load`` gives. Input grouped by
+   conversation (JSON Lines of conversations, CSV sorted by conversation) holds one
+   conversation at a time; interleaved input holds the conversations still open.
+
+CSV and JSON Lines are read line by line (gzip too); a single JSON document is parsed whole,
+as ``load`` does, so very large inputs belong in JSON Lines.
+"""
+from __future__ import annotations
+
+import gzip
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import loaders
+from ..loaders import FieldMap, RawTurn
+from ..model import AGENT, Conversation, LoadReport, Skipped
+
+AgentTurnCallback = Callable[[str, str], None]   # (conversation_id, text)
+
+
+@dataclass(frozen=True)
+class Source:
+    """What to read and how: the options ``load`` takes."""
+    paths: tuple[str, ...]
+    field_map: tuple[tuple[str, str], ...] = ()
+    speaker_map: tuple[tuple[str, str], ...] = ()
+    encoding: str = "utf-8-sig"
+
+    @classmethod
+    def of(cls, paths: Iterable[str | Path], field_map: dict[str, str] | None = None,
+           speaker_map: dict[str, str] | None = None, encoding: str = "utf-8-sig") -> "Source":
+        return cls(tuple(str(p) for p in paths), tuple((field_map or {}).items()),
+                   tuple((speaker_map or {}).items()), encoding)
+
+
+@dataclass
+class Scan:
+    report: LoadReport
+    files: list[Path]
+    last_row: dict[str, int]   # conversation id -> number of its last usable turn
+
+    @property
+    def turns(self) -> int:
+        return max(self.last_row.values(), default=-1) + 1
+
+
+# ---------------------------------------------------------------- reading lines
+
+@contextmanager
+def _text_lines(path: Path, encoding: str):
+    """The file's text, line by line, untranslated (``newline=""``), gunzipped if needed."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding=encoding, newline="") as handle:
+        yield handle
+
+
+def _jsonl_lines(handle: Iterable[str]) -> Iterator[str]:
+    """Lines as ``str.splitlines`` cuts the whole text: it also breaks at \\v, \\f, \\x1c..."""
+    for physical in handle:
+        yield from physical.splitlines()
+
+
+def _raw_turns(path: Path, encoding: str, fields: FieldMap) -> Iterator[RawTurn]:
+    source = str(path)
+    kind = loaders.format_of(path)
+    if kind == "json":
+        yield from loaders.read_json(loaders._open_text(path, encoding), source, fields)
+        return
+    try:
+        with _text_lines(path, encoding) as handle:
+            if kind == "csv":
+                yield from loaders.read_csv_lines(handle, source, fields)
+            else:
+                yield from loaders.read_jsonl_lines(_jsonl_lines(handle), source, fields)
+    except (UnicodeDecodeError, LookupError, EOFError, gzip.BadGzipFile):
+        loaders._open_text(path, encoding)   # raises the UserError load() would raise
+        raise
+
+
+def _usable_rows(files: list[Path], source: Source, fields: FieldMap, roles: dict[str, str],
+                 on_file: Callable[[str], None] | None = None,
+                 on_skipped: Callable[[Skipped], None] | None = None
+                 ) -> Iterator[tuple[RawTurn, dict[str, str]]]:
+    """Every usable turn with its cleaned values (``role`` added), in input order."""
+    for path in files:
+        if on_file:
+            on_file(str(path))
+        for raw in _raw_turns(path, source.encoding, fields):
+            values, problem = loaders._validate(raw)
+            if problem:
+                if on_skipped:
+                    on_skipped(Skipped(raw.source, raw.line, problem))
+                continue
+            values["role"] = loaders.normalize_speaker(values["speaker"], roles) or ""
+            yield raw, values
+
+
+# ---------------------------------------------------------------- the two passes
+
+def scan(source: Source, on_agent_turn: AgentTurnCallback | None = None) -> Scan:
+    """First pass: the load report, where each conversation ends, agent turns to the callback."""
+    report = LoadReport()
+    files = loaders.expand_paths(source.paths, report)
+    fields = FieldMap(dict(source.field_map))
+    roles = loaders.parse_speaker_map(dict(source.speaker_map))
+    last_row: dict[str, int] = {}
+    unknown_speakers: dict[str, int] = {}
+    rows = _usable_rows(files, source, fields, roles, report.files.append, report.skipped.append)
+    for number, (_, values) in enumerate(rows):
+        conversation_id = sys.intern(values["conversation_id"])   # one copy per id
+        last_row[conversation_id] = number
+        if not values["role"]:
+            label = values["speaker"]
+            unknown_speakers[label] = unknown_speakers.get(label, 0) + 1
+        elif values["role"] == AGENT and on_agent_turn:
+            on_agent_turn(conversation_id, values["text"])
+    for label, count in sorted(unknown_speakers.items()):
+        report.notes.append(f"{count} turn(s) with unrecognised speaker {label!r} kept as "
+                            f"'other' (never scored); map it with --speaker {label}=agent")
+    return Scan(report, files, last_row)
+
+
+def conversations(source: Source, scanned: Scan) -> Iterator[Conversation]:
+    """Second pass: each conversation once its last turn is read, in first-appearance order."""
+    fields = FieldMap(dict(source.field_map))
+    roles = loaders.parse_speaker_map(dict(source.speaker_map))
+    open_rows: dict[str, list[tuple[RawTurn, dict[str, str]]]] = {}
+    order: deque[str] = deque()
+    complete: set[str] = set()
+    for number, row in enumerate(_usable_rows(scanned.files, source, fields, roles)):
+        conversation_id = row[1]["conversation_id"]
+        rows = open_rows.get(conversation_id)
+        if rows is None:
+            rows = open_rows[conversation_id] = []
+            order.append(conversation_id)
+        rows.append(row)
+        if scanned.last_row.get(conversation_id) == number:
+            complete.add(conversation_id)
+        while order and order[0] in complete:
+            done = order.popleft()
+            complete.discard(done)
+            yield loaders._conversation(done, open_rows.pop(done))
+    if open_rows:   # the files changed between the passes
+        raise RuntimeError(f"input changed while it was read: {len(open_rows)} conversation(s) "
+                           f"did not end where the first pass saw them end")
+
+
+def chunks(conversations_: Iterable[Conversation], turns_per_chunk: int
+           ) -> Iterator[list[Conversation]]:
+    """Whole conversations in lists of about ``turns_per_chunk`` turns."""
+    chunk: list[Conversation] = []
+    turns = 0
+    for conversation in conversations_:
+        chunk.append(conversation)
+        turns += len(conversation.turns)
+        if turns >= turns_per_chunk:
+            yield chunk
+            chunk, turns = [], 0
+    if chunk:
+        yield chunk
