@@ -269,22 +269,6 @@ class EngagementMatcher:
                       for spans in mine.values() for s, e in spans[:1]]
         return sorted(found, key=lambda m: (m.start, m.end))
 
-    def _words_cue(self, cue_id: str, cue: Cue, text: str,
-                   by_cue: dict[str, list[CueMatch]]) -> list[CueMatch]:
-        """Its own words (else sentiment, else the default) plus the matches of the cues it
-        includes, unless a veto or a missing required cue rules it out for this turn."""
-        if cue.only_with and not any(c in by_cue for c in cue.only_with):
-            return []
-        matcher = self.words[cue_id]
-        found = matcher.find_words(text)
-        found += [CueMatch(cue_id, m.start, m.end, m.text, f"via {included}")
-                  for included in cue.includes for m in by_cue.get(included, [])]
-        if not found and matcher.uses_sentiment:
-            found = matcher.find_sentiment(text)
-        if not found:
-            found = matcher.find_default(text)
-        return [] if found and matcher.vetoed(text) else found
-
     def canned_count(self, turn: Turn) -> int:
         return self.canned.get(canned_key(turn.text), 0) if self.canned_min_repeats else 0
 
