@@ -191,17 +191,23 @@ def _strip_noise(text: str) -> str:
     return _HANDLE.sub(lambda m: " " * len(m.group()), text)
 
 
-def content_words(text: str, ignore: frozenset[str]) -> dict[str, list[tuple[int, int]]]:
-    """Stemmed content word -> spans where it occurs (URLs and @handles left out)."""
-    found: dict[str, list[tuple[int, int]]] = {}
+def candidate_words(text: str) -> list[tuple[str, str, tuple[int, int]]]:
+    """(word, stem, span) of every word that could carry content: not a stopword, a number,
+    a URL or an @handle. Which of them count depends on the ignore list (see content_words)."""
+    found = []
     for m in _WORD.finditer(_strip_noise(text)):
         word = m.group().lower()
-        if len(word) < 3 or word in STOPWORDS or word in ignore or word.isdigit():
-            continue
-        stem = _stem(word)
-        if stem in ignore:
-            continue
-        found.setdefault(stem, []).append(m.span())
+        if len(word) >= 3 and word not in STOPWORDS and not word.isdigit():
+            found.append((word, _stem(word), m.span()))
+    return found
+
+
+def content_words(text: str, ignore: frozenset[str]) -> dict[str, list[tuple[int, int]]]:
+    """Stemmed content word -> spans where it occurs, leaving out ignored words and stems."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for word, stem, span in candidate_words(text):
+        if word not in ignore and stem not in ignore:
+            found.setdefault(stem, []).append(span)
     return found
 
 
@@ -247,8 +253,9 @@ class EngagementMatcher:
             keys = {canned_key(t.text) for t in conversation.turns if t.speaker == AGENT}
             self.canned.update(k for k in keys if k)
 
-    def find(self, turn: Turn, earlier_customer_text: str, last_customer_cues: set[str],
-             own_cues: set[str]) -> list[CueMatch]:
+    def find(self, turn: Turn, their_words: Sequence[tuple[str, str, tuple[int, int]]],
+             last_customer_cues: set[str], own_cues: set[str]) -> list[CueMatch]:
+        """``their_words``: candidate_words of the customer's earlier turns."""
         key = canned_key(turn.text) if self.canned_min_repeats else ""
         if key and self.canned[key] >= self.canned_min_repeats:
             return []   # canned: sent to many customers, whatever its words
@@ -257,7 +264,8 @@ class EngagementMatcher:
             self.unacknowledged[0] in last_customer_cues and self.unacknowledged[1] not in own_cues
         found = [] if ignores_them else self.words.find_words(text)
         ignore = self.ignore | brand_words(turn.agent_id)
-        theirs = content_words(normalize_quotes(earlier_customer_text), ignore)
+        theirs = {stem for word, stem, _ in their_words
+                  if word not in ignore and stem not in ignore}
         mine = content_words(text, ignore)
         shared = [w for w in mine if w in theirs]
         if len(shared) >= self.min_shared_words:
@@ -313,17 +321,17 @@ class CueFinder:
     def find(self, conversation: Conversation) -> list[list[CueMatch]]:
         """Cue matches per turn, sorted by position then cue id."""
         per_turn = []
-        customer_so_far: list[str] = []
+        customer = _CustomerSoFar()
         last_customer_cues: set[str] = set()
         for turn in conversation.turns:
-            found = self._turn(turn, " \n ".join(customer_so_far), last_customer_cues)
+            found = self._turn(turn, customer, last_customer_cues)
             per_turn.append(found)
             if turn.speaker == CUSTOMER:
-                customer_so_far.append(turn.text)
+                customer.add(turn.text)
                 last_customer_cues = {m.cue for m in found}
         return per_turn
 
-    def _turn(self, turn: Turn, earlier_customer_text: str,
+    def _turn(self, turn: Turn, customer: "_CustomerSoFar",
               last_customer_cues: set[str]) -> list[CueMatch]:
         if turn.speaker not in (AGENT, CUSTOMER):
             return []
@@ -334,9 +342,9 @@ class CueFinder:
             if cue.speaker not in (turn.speaker, "any"):
                 continue
             if cue_id in self.engagement:
-                if not earlier_customer_text:
+                if not customer.said_anything:
                     continue
-                found = self.engagement[cue_id].find(turn, earlier_customer_text,
+                found = self.engagement[cue_id].find(turn, customer.words,
                                                      last_customer_cues, set(by_cue))
             else:
                 found = self._words_cue(cue_id, cue, text, by_cue)
@@ -363,6 +371,25 @@ class CueFinder:
 
     def canned_count(self, turn: Turn) -> int:
         return max((m.canned_count(turn) for m in self.engagement.values()), default=0)
+
+
+class _CustomerSoFar:
+    """The customer's turns before the current one, each tokenized once (not once per reply)."""
+
+    def __init__(self):
+        self.words: list[tuple[str, str, tuple[int, int]]] = []
+        self.turns = 0
+        self.chars = 0
+
+    def add(self, text: str) -> None:
+        self.words += candidate_words(normalize_quotes(text))
+        self.turns += 1
+        self.chars += len(text)
+
+    @property
+    def said_anything(self) -> bool:
+        # As the earlier turns joined with " \n " being non-empty: one empty turn is nothing.
+        return self.turns > 1 or self.chars > 0
 
 
 def _dependency_order(checklist: Checklist) -> list[str]:
