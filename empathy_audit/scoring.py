@@ -21,16 +21,17 @@ def judge(bid: str, behaviour: Behaviour, speakers: Sequence[str],
     customer_turns = [i for i, s in enumerate(speakers) if s == CUSTOMER]
     agent_turns = [i for i, s in enumerate(speakers) if s == AGENT]
     trigger_cue = behaviour.applies_when.customer_cue
+    rule = behaviour.met_when
     trigger = next((i for i in customer_turns if trigger_cue is None or trigger_cue in cue_sets[i]),
                    None)
     if trigger is None:
         why = f"no customer turn shows {trigger_cue}" if trigger_cue else "no customer turn"
-        return BehaviourVerdict(bid, NA, why)
+        return BehaviourVerdict(bid, NA, why, None, trigger_cue, rule.agent_cue)
     replies = [i for i in agent_turns if i > trigger]
     if not replies:
-        return BehaviourVerdict(bid, NA, f"no agent turn follows turn {trigger}", trigger)
+        return BehaviourVerdict(bid, NA, f"no agent turn follows turn {trigger}", trigger,
+                                trigger_cue, rule.agent_cue)
 
-    rule = behaviour.met_when
     every_reply = [i for i in agent_turns if i > customer_turns[0]]
     window = {"first_reply": replies[:1], "replies": replies, "all": every_reply}[rule.turns]
     if rule.from_cue:
