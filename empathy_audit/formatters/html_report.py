@@ -220,7 +220,7 @@ def highlight(text: str, cues: list[CueMatch]) -> str:
 
 def _conversation_view(result: AuditResult, r: ConversationResult, n: int) -> str:
     conversation = r.conversation
-    met, missed = records._behaviours_by_turn(r)
+    met, missed = records.behaviours_by_turn(r)
     verdict_rows = "".join(
         f'<tr><td>{escape(b)}</td><td class="{_verdict_class(v.verdict)}">{escape(v.verdict)}</td>'
         f"<td>{escape(v.reason)}</td></tr>" for b, v in r.verdicts.items())

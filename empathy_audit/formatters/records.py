@@ -39,7 +39,7 @@ def agent_rows(result: AuditResult) -> list[dict[str, str]]:
 def turn_rows(result: AuditResult) -> list[dict[str, str]]:
     rows = []
     for r in result.conversations:
-        met, missed = _behaviours_by_turn(r)
+        met, missed = behaviours_by_turn(r)
         for turn, cues in zip(r.conversation.turns, r.cues):
             rows.append({
                 "conversation_id": turn.conversation_id,
@@ -57,7 +57,8 @@ def turn_rows(result: AuditResult) -> list[dict[str, str]]:
     return rows
 
 
-def _behaviours_by_turn(result: ConversationResult) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+def behaviours_by_turn(result: ConversationResult) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """Turn index -> behaviours met there, and -> behaviours it should have shown and missed."""
     met: dict[int, list[str]] = {}
     missed: dict[int, list[str]] = {}
     for bid, verdict in result.verdicts.items():

@@ -119,7 +119,7 @@ def explain_view(result: ConversationResult, checklist: Checklist,
                  window: range | None = None) -> Group:
     """The conversation turn by turn (only the turns in ``window`` if given), then verdicts."""
     conversation = result.conversation
-    met, missed = records._behaviours_by_turn(result)
+    met, missed = records.behaviours_by_turn(result)
     parts = [Text(f"Conversation {conversation.conversation_id} — agent {conversation.agent_id} "
                   f"— {conversation.source}:{conversation.line}", style="bold")]
     if window is not None:
