@@ -59,6 +59,11 @@ class Cue(_Strict):
     min_shared_words: int = Field(default=1, ge=1)
     min_own_words: int = Field(default=0, ge=0)  # 0: off; N: N content words of its own
     unacknowledged: Unacknowledged | None = None
+
+    @property
+    def depends_on(self) -> tuple[str, ...]:
+        """Cues that must be found on a turn before this one: those it includes or needs."""
+        return (*self.includes, *self.only_with)
     ignore_words: list[str] = []     # vocabulary too common in support to count as shared
     canned_min_repeats: int = Field(default=0, ge=0)  # 0: off; N: same reply in N conversations
 
@@ -326,8 +331,7 @@ def _check_cycles(checklist: Checklist, locate: _Locator) -> None:
             raise locate.error(("cues", trail[0], "includes"),
                                "cues include or require each other in a cycle: "
                                + " -> ".join(trail + (cue_id,)))
-        cue = checklist.cues[cue_id]
-        for needed in (*cue.includes, *cue.only_with):
+        for needed in checklist.cues[cue_id].depends_on:
             visit(needed, trail + (cue_id,))
 
     for cue_id in checklist.cues:

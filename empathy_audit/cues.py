@@ -399,8 +399,7 @@ def _dependency_order(checklist: Checklist) -> list[str]:
     def visit(cue_id: str) -> None:
         if cue_id in ordered:
             return
-        cue = checklist.cues[cue_id]
-        for needed in (*cue.includes, *cue.only_with):
+        for needed in checklist.cues[cue_id].depends_on:
             visit(needed)
         ordered.append(cue_id)
 
