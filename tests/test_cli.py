@@ -192,3 +192,13 @@ def test_abcd_audits_without_error(run):
     result = run("audit", ABCD)
     assert result.exit_code == 0
     assert "3 conversation(s), 72 turn(s); skipped 0 row(s)" in result.stdout
+
+
+def test_engine_options_are_never_silently_ignored(run):
+    bad = run("audit", SAMPLES, "--scheduler", "tcp://127.0.0.1:8786")
+    assert bad.exit_code == 2 and "--scheduler needs --engine dask" in bad.stderr
+    in_memory = run("audit", SAMPLES, "--format", "json", "--jobs", "2")
+    assert in_memory.exit_code == 0
+    assert "the audit runs in memory in this process; --jobs and --engine are not used" \
+        in in_memory.stderr
+    json.loads(in_memory.stdout)          # the note went to stderr, stdout stays one document

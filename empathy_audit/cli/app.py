@@ -82,8 +82,6 @@ def run_streamed_command(paths, checklist, field_map, speakers, encoding, strict
                          export_dir, jobs, engine, scheduler):
     """The same audit, streamed in chunks to worker processes or a Dask cluster; the
     conversations go to the exports and only the summary comes back."""
-    if scheduler and engine != "dask":
-        raise UserError("--scheduler needs --engine dask", key="--scheduler")
     return stream_audit(paths, checklist, export_dir=export_dir, jobs=jobs, engine=engine,
                         scheduler=scheduler, field_map=_pairs(field_map, "--map"),
                         speaker_map=_pairs(speakers, "--speaker"), encoding=encoding,

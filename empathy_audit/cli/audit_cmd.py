@@ -84,7 +84,13 @@ def audit(
     checklist_model = load_checklist(checklist)
     required = ci.check_options(options, checklist_model)
     expected = ci.expected_before(options)
+    if scheduler and engine is not Engine.dask:
+        raise UserError("--scheduler needs --engine dask", key="--scheduler")
     if ci.needs_conversations(options) or by is By.conversation:
+        if jobs is not None or engine is not Engine.local:
+            stderr.print("note: this output needs every conversation, so the audit runs in "
+                         "memory in this process; --jobs and --engine are not used",
+                         markup=False, highlight=False)
         result = run_audit_command(paths, checklist_model, field_map, speakers, encoding,
                                    strict, quiet)
         if export_dir is not None:
