@@ -3,10 +3,12 @@ between its graders, here run between the checklist and its graders."""
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UserError
+from .loaders import csv_rows, decode_text
 from .model import MET, MISSED, NA, AuditResult, ConversationResult
 
 VERDICTS = (MET, MISSED, NA)
@@ -62,20 +64,19 @@ def read_labels(path: str | Path) -> tuple[dict[str, dict[str, str]], list[str]]
     """conversation_id -> behaviour -> verdict, and the behaviour columns present."""
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = decode_text(Path(path).read_bytes(), source, "utf-8-sig")
     except FileNotFoundError:
         raise UserError("labels file not found", file=source) from None
-    except UnicodeDecodeError:
-        raise UserError("labels file is not valid UTF-8", file=source) from None
-    reader = csv.DictReader(text.splitlines())
-    if not reader.fieldnames or "conversation_id" not in reader.fieldnames:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header = [h.strip() for h in next(reader, [])]
+    if "conversation_id" not in header:
         raise UserError("labels need a 'conversation_id' column", file=source, line=1,
                         key="conversation_id")
-    columns = [c for c in reader.fieldnames if c != "conversation_id"]
+    columns = [c for c in header if c != "conversation_id"]
     labels: dict[str, dict[str, str]] = {}
-    for row in reader:
-        line = reader.line_num
-        cid = (row["conversation_id"] or "").strip()
+    for line, cells in csv_rows(reader, len(header), source):
+        row = dict(zip(header, cells))
+        cid = row["conversation_id"].strip()
         if not cid:
             raise UserError("empty conversation_id", file=source, line=line, key="conversation_id")
         if cid in labels:
@@ -83,7 +84,7 @@ def read_labels(path: str | Path) -> tuple[dict[str, dict[str, str]], list[str]]
                             key="conversation_id")
         labels[cid] = {}
         for column in columns:
-            value = (row.get(column) or "").strip().lower()
+            value = row[column].strip().lower()
             if value not in _ALIASES:
                 raise UserError(f"verdict {value!r} is not met, missed or n/a", file=source,
                                 line=line, key=column)

@@ -53,7 +53,7 @@ def test_evaluate_reports_agreement_and_disagreements(run, tmp_path):
 
 def test_evaluate_table_and_kappa_gate(run, tmp_path):
     labels = write(tmp_path / "labels.csv", "conversation_id,follow_up,sentiment\n"
-                   "call-001,met\ncall-002,met\ncall-004,met\n")
+                   "call-001,met,\ncall-002,met,\ncall-004,met,\n")
     result = run("evaluate", SAMPLES, "--labels", labels, "--fail-under-kappa", "0.8")
     assert result.exit_code == 1
     assert "follow_up" in result.stdout and "not in the checklist, skipped: sentiment" in result.stdout
@@ -97,3 +97,9 @@ def test_default_checklist_keeps_its_agreement_targets(labels):
     evaluation = evaluate(audit([CARE / "conversations.jsonl"]), labels)
     kappas = {b.behaviour: round(b.kappa, 3) for b in evaluation.behaviours}
     assert all(kappas[b] >= target for b, target in TARGETS.items()), kappas
+
+
+def test_a_short_label_row_is_an_error_not_silent_na(run, tmp_path):
+    labels = write(tmp_path / "labels.csv", HEADER + "call-001,missed\n")
+    result = run("evaluate", SAMPLES, "--labels", labels)
+    assert result.exit_code == 2 and "labels.csv:2: row has 2 fields, header has 6" in result.stderr
