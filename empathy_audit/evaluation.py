@@ -2,13 +2,11 @@
 between its graders, here run between the checklist and its graders."""
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UserError
-from .loaders import csv_rows, decode_text
+from .loaders import read_csv_file
 from .model import MET, MISSED, NA, AuditResult, ConversationResult
 
 VERDICTS = (MET, MISSED, NA)
@@ -64,18 +62,15 @@ def read_labels(path: str | Path) -> tuple[dict[str, dict[str, str]], list[str]]
     """conversation_id -> behaviour -> verdict, and the behaviour columns present."""
     source = str(path)
     try:
-        text = decode_text(Path(path).read_bytes(), source, "utf-8-sig")
+        header, rows = read_csv_file(Path(path))
     except FileNotFoundError:
         raise UserError("labels file not found", file=source) from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    header = [h.strip() for h in next(reader, [])]
     if "conversation_id" not in header:
         raise UserError("labels need a 'conversation_id' column", file=source, line=1,
                         key="conversation_id")
     columns = [c for c in header if c != "conversation_id"]
     labels: dict[str, dict[str, str]] = {}
-    for line, cells in csv_rows(reader, len(header), source):
-        row = dict(zip(header, cells))
+    for line, row in rows:
         cid = row["conversation_id"].strip()
         if not cid:
             raise UserError("empty conversation_id", file=source, line=line, key="conversation_id")

@@ -6,14 +6,12 @@ verdict changed, old and new, with the reason and the turn that decided it. No t
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import UserError
 from .formatters.csv_export import to_csv
-from .loaders import csv_rows
+from .loaders import read_csv_file
 from .model import MET, MISSED, NA, AuditResult, ConversationResult
 
 ABSENT = "absent"
@@ -56,27 +54,21 @@ def read_expected(path: Path) -> tuple[list[str], dict[str, ExpectedRow]]:
     source = str(path)
     if not path.is_file():
         raise UserError("no such expectation file; create it with --update-expected", file=source)
-    text = path.read_text(encoding="utf-8-sig")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
+    header, rows = read_csv_file(path)
+    if not header:
         raise UserError("empty expectation file; rewrite it with --update-expected",
-                        file=source, line=1) from None
-    except csv.Error as exc:
-        raise UserError(f"malformed CSV header: {exc}", file=source, line=1) from None
+                        file=source, line=1)
     if "conversation_id" not in header:
         raise UserError("missing column 'conversation_id'", file=source, line=1,
                         key="conversation_id")
     behaviours = [h for h in header if h != "conversation_id" and h not in NOT_VERDICT_COLUMNS]
-    return behaviours, _expected_rows(reader, header, behaviours, source)
+    return behaviours, _expected_rows(rows, behaviours, source)
 
 
-def _expected_rows(reader, header: list[str], behaviours: list[str],
-                   source: str) -> dict[str, ExpectedRow]:
+def _expected_rows(lines, behaviours: list[str], source: str) -> dict[str, ExpectedRow]:
     rows: dict[str, ExpectedRow] = {}
-    for line, row in csv_rows(reader, len(header), source):
-        values = {h: _unsafe(v.strip()) for h, v in zip(header, row)}
+    for line, row in lines:
+        values = {h: _unsafe(v.strip()) for h, v in row.items()}
         conversation_id = values["conversation_id"]
         if conversation_id in rows:
             raise UserError(f"conversation {conversation_id!r} listed twice (first at line "

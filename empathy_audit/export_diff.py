@@ -3,13 +3,12 @@ deltas, and the conversations whose verdicts flipped. Reads agents.csv and conve
 only; no terminal code."""
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UserError
 from .expectations import NOT_VERDICT_COLUMNS, _unsafe
+from .loaders import read_csv_file
 from .model import MET, MISSED
 
 
@@ -56,12 +55,8 @@ class ExportDiff:
 def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     if not path.is_file():
         raise UserError("missing export file (write it with audit --export-dir)", file=str(path))
-    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline=""))
-    try:
-        rows = [{k: _unsafe(v or "") for k, v in row.items()} for row in reader]
-    except csv.Error as exc:
-        raise UserError(f"malformed CSV: {exc}", file=str(path), line=reader.line_num) from None
-    return list(reader.fieldnames or []), rows
+    header, rows = read_csv_file(path)
+    return header, [{k: _unsafe(v) for k, v in row.items()} for _, row in rows]
 
 
 def read_export(directory: Path) -> ExportTables:

@@ -111,14 +111,14 @@ def _open_text(path: Path, encoding: str) -> str:
     return decode_text(raw, str(path), encoding)
 
 
-def decode_text(raw: bytes, source: str, encoding: str) -> str:
-    """Bytes to text; an undecodable byte is an error naming its line."""
+def decode_text(raw: bytes, source: str, encoding: str,
+                fix: str = "re-save the file as UTF-8 or pass --encoding") -> str:
+    """Bytes to text; an undecodable byte is an error naming its line and the fix."""
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise UserError(f"cannot decode byte 0x{raw[exc.start]:02x} as {encoding}; "
-                        f"re-save the file as UTF-8 or pass --encoding",
+        raise UserError(f"cannot decode byte 0x{raw[exc.start]:02x} as {encoding}; {fix}",
                         file=source, line=line) from None
     except LookupError:
         raise UserError(f"unknown encoding {encoding!r}", key="--encoding") from None
@@ -187,6 +187,21 @@ def read_csv_lines(lines: Iterable[str], source: str, fields: FieldMap) -> Itera
     position = {canonical: header.index(key) for canonical, key in mapping.items()}
     for start, row in csv_rows(reader, len(header), source):
         yield RawTurn({f: row[i] for f, i in position.items()}, source, start)
+
+
+def read_csv_file(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """Header and (line, row) of a small CSV file the tool reads back (labels, expectations,
+    exports): located decoding errors, strict quoting, every row as wide as the header."""
+    source = str(path)
+    text = decode_text(path.read_bytes(), source, "utf-8-sig", fix="re-save the file as UTF-8")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [h.strip() for h in next(reader, [])]
+    except csv.Error as exc:
+        raise UserError(f"malformed CSV header: {exc}", file=source, line=1) from None
+    rows = ((line, dict(zip(header, cells)))
+            for line, cells in csv_rows(reader, len(header), source))
+    return header, rows
 
 
 def csv_rows(reader, width: int, source: str) -> Iterator[tuple[int, list[str]]]:

@@ -202,3 +202,28 @@ def test_engine_options_are_never_silently_ignored(run):
     assert "the audit runs in memory in this process; --jobs and --engine are not used" \
         in in_memory.stderr
     json.loads(in_memory.stdout)          # the note went to stderr, stdout stays one document
+
+
+@pytest.mark.parametrize("command", ["diff", "expect", "evaluate"])
+def test_csv_files_read_back_give_located_errors_not_tracebacks(run, tmp_path, command):
+    """Expectation files, labels and export directories are read like transcripts: a bad
+    byte or a short row is one located line, exit 2."""
+    bad_byte = "conversation_id,acknowledge\ncall-001,caf\xe9\n".encode("latin-1")
+    short_row = b"conversation_id,acknowledge,be_present\ncall-001,met\n"
+    for content, message in ((bad_byte, ":2: cannot decode byte 0xe9 as utf-8-sig; re-save "
+                                        "the file as UTF-8"),
+                             (short_row, ":2: row has 2 fields, header has 3")):
+        if command == "diff":
+            old, new = tmp_path / "old", tmp_path / "new"
+            run("audit", SAMPLES, "--export-dir", old)
+            run("audit", SAMPLES, "--export-dir", new)
+            (new / "conversations.csv").write_bytes(content)
+            result = run("diff", old, new)
+        else:
+            path = tmp_path / "file.csv"
+            path.write_bytes(content)
+            option = "--expect" if command == "expect" else "--labels"
+            result = run("evaluate" if command == "evaluate" else "audit", SAMPLES, option, path)
+        assert result.exit_code == 2, result.stderr
+        assert message in result.stderr and "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
