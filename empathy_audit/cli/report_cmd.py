@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from ..formatters import records
-from ..formatters.report_files import write_report
 from .app import (ChecklistOpt, EncodingOpt, MapOpt, PathsArg, QuietOpt, SpeakerOpt, app,
                   run_audit_command, stderr, stdout, user_errors)
 
@@ -28,6 +27,8 @@ def report(
 ):
     """Write per-agent scorecards, summary.csv/.xlsx and a self-contained report.html."""
     started = time.perf_counter()
+    from ..formatters.report_files import write_report   # pandas: only `report` needs it
+
     result = run_audit_command(paths, checklist, field_map, speakers, encoding, strict, quiet)
     written, stale = write_report(result, out_dir)
     scorecards = sum(1 for path in written if path.parent.name == "scorecards")
