@@ -197,6 +197,21 @@ def test_ignorecase_extra_characters_are_complete():
     assert found == factored.IGNORECASE_EXTRA
 
 
+def test_fast_text_helpers_equal_their_plain_forms():
+    """The URL regex with its case spelled out, and canned_key's bytes-level word split."""
+    from empathy_audit import cues
+    plain_url = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+    texts = corpus_texts() + ["see HTTPſ://a.b/c hTtP://x WWW.y.z www.ſ Ww.no http:/no",
+                              "Sorry, JAMES! \u212aelvin İ ı café 'quoted' \u2019curly\u2019 -JD"]
+    for text in texts:
+        assert [m.span() for m in cues._URL.finditer(text)] == [
+            m.span() for m in plain_url.finditer(text)], text
+        stripped = cues._SIGNATURE.sub("", cues._strip_noise(cues.normalize_quotes(text)))
+        words = re.findall("[A-Za-z]+", stripped)
+        assert cues.canned_key(text) == " ".join(
+            w for w in words if not w[0].isupper() or w == "I").lower(), text
+
+
 def test_sentiment_gate_only_skips_texts_textblob_scores_at_or_above_zero():
     from empathy_audit.cues import sentiment
     from empathy_audit.engine.sentiment_gate import cannot_be_negative

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..checklist import Checklist, load_checklist
-from ..cues import CueFinder
+from ..cues import CueFinder, canned_thresholds
 from ..model import AuditResult, LoadReport
 from .canned import ReplyCounter
 from .dispatch import ENGINES, default_jobs, run_chunks
@@ -39,18 +39,21 @@ def stream_audit(paths: Iterable[str | Path], checklist: Checklist | str | Path 
     if not isinstance(checklist, Checklist):
         checklist = load_checklist(checklist)
     source = Source.of(paths, field_map, speaker_map, encoding)
-    finder = CueFinder(checklist)   # compiled once here; worker processes compile their own
-    counter = ReplyCounter(finder.canned_thresholds)
+    counter = ReplyCounter(canned_thresholds(checklist))
     scanned = scan(source, counter.add)
     if on_scanned:
         on_scanned(scanned.report)
+    jobs = jobs or default_jobs()
+    # Worker processes and Dask workers compile their own cue finder; this process needs
+    # one only when it scores the chunks itself.
+    finder = CueFinder(checklist) if engine == "local" and jobs <= 1 else None
     scorer = ChunkScorer(checklist, counter.counts, finder)
     del counter   # its per-template table is no longer needed
     exports = StreamedExports(export_dir, partial_result(checklist, [])) if export_dir else None
     try:
         totals = Totals(checklist)
         work = chunks(conversations(source, scanned), turns_per_chunk)
-        for done in run_chunks(work, scorer, jobs=jobs or default_jobs(), engine=engine,
+        for done in run_chunks(work, scorer, jobs=jobs, engine=engine,
                                scheduler=scheduler):
             totals.add(done.conversations, done.turns)
             if exports:
