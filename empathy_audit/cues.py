@@ -186,6 +186,7 @@ like know want need please thanks thank hi hello hey yes yeah okay ok via amp su
 """.split())
 
 
+@lru_cache(maxsize=1 << 16)   # a word recurs across turns; the cache lookup runs in C
 def _stem(word: str) -> str:
     for suffix in ("ing", "ed", "es", "s", "e"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
