@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from .checklist import Checklist, Cue, compile_pattern, phrase_regex
 from .engine.factored import factor
-from .engine.sentiment_gate import cannot_be_negative
+from .engine.sentiment_gate import cannot_be_negative, polarity_can_reach
 from .model import AGENT, CUSTOMER, Conversation, CueMatch, Turn
 
 # Curly quotes become straight ones, one character for one so offsets stay true.
@@ -112,14 +112,27 @@ class WordsMatcher:
 
     def vetoed(self, text: str) -> bool:
         """True when the turn is positive enough to rule the cue out (TextBlob polarity)."""
-        return self.sentiment_veto_above is not None and \
-            sentiment(text)[0] >= self.sentiment_veto_above
+        above = self.sentiment_veto_above
+        if above is None or (above > 0 and not polarity_can_reach(text, above)):
+            return False
+        return sentiment(text)[0] >= above
+
+    def _sentiment_cannot_hit(self, text: str) -> bool:
+        """True when TextBlob's polarity certainly misses the cue's thresholds (the gates
+        in engine/sentiment_gate.py), so TextBlob need not run."""
+        below, above = self.sentiment_below, self.sentiment_above
+        if (below is not None and below >= 0) or (above is not None and above <= 0):
+            return False   # a polarity of 0 would hit
+        if self._only_negative_counts and cannot_be_negative(text):
+            return True
+        nearest = min(abs(t) for t in (below, above) if t is not None)
+        return not polarity_can_reach(text, nearest)
 
     def find_sentiment(self, text: str) -> list[CueMatch]:
         if self.veto and self.veto.search(text):
             return []
-        if self._only_negative_counts and cannot_be_negative(text):
-            return []   # TextBlob would give >= 0 here, never <= a negative threshold
+        if self._sentiment_cannot_hit(text):
+            return []
         polarity, words = sentiment(text)
         hit = ((self.sentiment_below is not None and polarity <= self.sentiment_below) or
                (self.sentiment_above is not None and polarity >= self.sentiment_above))

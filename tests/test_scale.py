@@ -221,6 +221,34 @@ def test_sentiment_gate_only_skips_texts_textblob_scores_at_or_above_zero():
     assert all(sentiment(t)[0] >= 0 for t in gated)
 
 
+def random_sentiment_texts(count: int, seed: int = 6) -> list[str]:
+    """Texts made of what moves TextBlob's polarity: strong and mild lexicon words, words
+    with inner punctuation, intensifiers, negations and contractions, "!", emoticons (some
+    with spaces inside), quotes, case and line breaks."""
+    import random
+    pieces = ("good great perfect awesome bad terrible worst sad wrong late long little "
+              "very really extremely most so too not no never don't isn't can't greatn't "
+              "well-known mind-boggling f*cking fine-looking ! !! !!! (!) ... . , ? \" ' "
+              "\u2019 :) :-( : ( :'( <3 ♥ ;) >:[ xD XD :D :/ =( \n \n\n GOOD Bad NOT "
+              "Awful ok fine thanks help order refund").split(" ")
+    generator = random.Random(seed)
+    return ["".join(generator.choice(pieces) + generator.choice(("", " ", " ", "  "))
+                    for _ in range(generator.randint(1, 14))) for _ in range(count)]
+
+
+@pytest.mark.parametrize("level", [0.05, 0.25, 0.5, 0.75, 1.0])
+def test_polarity_bound_holds_for_every_text(level):
+    from empathy_audit.cues import sentiment
+    from empathy_audit.engine.sentiment_gate import polarity_can_reach
+    texts = corpus_texts() + random_sentiment_texts(4000)
+    missed = [t for t in texts if abs(sentiment(t)[0]) >= level and
+              not polarity_can_reach(t, level)]
+    assert not missed
+    if level == 0.5:   # and it rules out TextBlob for many texts, or it is not worth it
+        corpus = corpus_texts()
+        assert sum(not polarity_can_reach(t, level) for t in corpus) > len(corpus) / 3
+
+
 # ---------------------------------------------------------------- memory
 
 def peak_bytes(run) -> int:
