@@ -18,6 +18,7 @@ import pytest
 from textblob import _text
 from textblob.en import sentiment as textblob_sentiment
 
+from empathy_audit import cues
 from empathy_audit.engine import fast_sentiment
 
 from .conftest import ABCD, CARE, needs_shared
@@ -212,6 +213,35 @@ def test_same_on_random_strings(port):
     texts = random_texts(4000)
     assert sum(1 for t in texts if textblob_result(t)[2]) > 3000   # most are scored
     assert_same(port, texts)
+
+
+# ---------------------------------------------------------------- cues.sentiment
+
+def textblob_cue_sentiment(text: str) -> tuple[float, list[str]]:
+    """What cues.sentiment gave when it called TextBlob itself."""
+    result = textblob_sentiment(text)
+    words = [w for words, polarity, _, _ in result.assessments if polarity < 0 for w in words]
+    return result[0], words
+
+
+@pytest.fixture
+def cue_analyzer_reset():
+    cues._analyzer.cache_clear()
+    yield
+    cues._analyzer.cache_clear()
+
+
+def test_cues_sentiment_uses_the_port(cue_analyzer_reset):
+    assert cues._analyzer() is fast_sentiment.load()
+    for text in TRICKY:
+        assert repr(cues.sentiment(text)) == repr(textblob_cue_sentiment(text)), text
+
+
+def test_cues_sentiment_falls_back_to_textblob(monkeypatch, cue_analyzer_reset):
+    monkeypatch.setattr(fast_sentiment, "load", lambda: None)
+    assert not isinstance(cues._analyzer(), fast_sentiment.Port)
+    for text in TRICKY:
+        assert repr(cues.sentiment(text)) == repr(textblob_cue_sentiment(text)), text
 
 
 # ---------------------------------------------------------------- speed
