@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .checklist import Checklist, Cue, compile_pattern, phrase_regex
+from .engine import fast_sentiment
 from .engine.factored import factor
 from .engine.sentiment_gate import cannot_be_negative, polarity_can_reach
 from .model import AGENT, CUSTOMER, Conversation, CueMatch, Turn
@@ -157,18 +158,28 @@ def _combine(patterns: list[str], phrases: Sequence[str] = ()) -> re.Pattern | N
 
 @lru_cache(maxsize=1)
 def _analyzer():
-    # PatternAnalyzer's own scorer (offline: the lexicon ships with textblob). Its
-    # analyze(keep_assessments=True) runs this twice on the same text for the same result;
-    # one call gives the polarity and the assessments it came from.
+    """text -> (polarity, subjectivity, assessments) of PatternAnalyzer's own scorer
+    (offline: the lexicon ships with textblob). Its analyze(keep_assessments=True) runs the
+    scorer twice on the same text for the same result; one call gives the polarity and the
+    assessments it came from. The port in engine/fast_sentiment.py gives exactly what
+    TextBlob's gives, faster; TextBlob's own is the fallback where the port does not apply
+    to the installed version."""
+    port = fast_sentiment.load()
+    if port is not None:
+        return port
     from textblob.en import sentiment as pattern_sentiment
-    return pattern_sentiment
+
+    def textblob_sentiment(text: str):
+        result = pattern_sentiment(text)
+        polarity, subjectivity = result
+        return polarity, subjectivity, result.assessments
+    return textblob_sentiment
 
 
 def sentiment(text: str) -> tuple[float, list[str]]:
     """TextBlob polarity of ``text`` and the lexicon words that carried a negative score."""
-    result = _analyzer()(text)
-    words = [w for words, polarity, _, _ in result.assessments if polarity < 0 for w in words]
-    polarity, _subjectivity = result
+    polarity, _subjectivity, assessments = _analyzer()(text)
+    words = [w for words, score, _, _ in assessments if score < 0 for w in words]
     return polarity, words
 
 
