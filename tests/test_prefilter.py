@@ -1,0 +1,156 @@
+"""The RE2 prefilter (engine/prefilter.py) never rules out a text its regex matches.
+
+Wherever Python's regex finds a match, the relaxed RE2 patterns must flag the text: checked on
+every cue regex of the bundled checklists over the real transcripts, character by character
+over all of Unicode for single-character constructs, and on crafted texts for the parts of
+the translation that need care. The crafted cases also show the prefilter is selective (it
+rules texts out), and the exports are the same bytes with and without it.
+"""
+from __future__ import annotations
+
+import re
+import sys
+
+import pytest
+
+from empathy_audit.engine import prefilter
+from empathy_audit.engine.prefilter import Column, Screened, Untranslatable, relax
+
+
+def flagged(pattern: str, texts: list[str], flags: int = re.IGNORECASE) -> list[bool]:
+    return Column(texts).flags(relax(pattern, flags))
+
+
+# ---------------------------------------------------------------- all of Unicode
+
+CODES = [c for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF]   # UTF-8 only
+ALL_CHARS = "".join(map(chr, CODES))
+
+
+@pytest.fixture(scope="module")
+def every_char():
+    import pyarrow as pa
+    return pa.array(list(ALL_CHARS), pa.string())
+
+
+@pytest.mark.parametrize("construct", [
+    "[a-z]", "[^a-z]", "[A-Z0-9_]", "[^A-Z]", "i", "k", "s", "[iks]", "[^iks]", "[^s]",
+    r"\w", r"\W", r"\d", r"\D", r"\s", r"\S", r"[^\W\d]", r"[^\w\s]", r"[\s\d]", r"[^\S\n]",
+    ".", "(?s:.)", "(?-i:[a-z])", "(?a:\\w)", "(?a:\\S)", "😡", "[😡-😣]", "'", "[-.!?]",
+])
+@pytest.mark.parametrize("flags", [re.IGNORECASE, 0], ids=["ignorecase", "case"])
+def test_single_characters_python_accepts_are_all_flagged(construct, flags, every_char):
+    import numpy as np
+    import pyarrow.compute as pc
+    hits = None
+    for pattern in relax(construct, flags):
+        hit = pc.match_substring_regex(every_char, pattern=pattern)
+        hits = hit if hits is None else pc.or_(hits, hit)
+    hits = hits.to_numpy(zero_copy_only=False)
+    accepted = "".join(re.findall(construct, ALL_CHARS, flags)).encode("utf-32-le")
+    python = np.zeros(sys.maxunicode + 1, bool)
+    python[np.frombuffer(accepted, np.uint32)] = True
+    python[np.array(CODES, np.uint32)[hits]] = False
+    missed = np.flatnonzero(python)
+    assert not missed.size, [chr(c) for c in missed[:10]]
+    if len(re.findall(construct, ALL_CHARS[:128], flags)) < 128:   # Python rules out some
+        assert not hits[:128].all(), "ASCII, and so does RE2"
+
+
+# ---------------------------------------------------------------- crafted cases
+
+CASES = [
+    # (pattern, texts Python matches, texts the prefilter must rule out)
+    (r"(?<=\bgood )day", ["good day", "a good day!"], ["good night", "dya"]),
+    (r"(?<!not )\bhappy\b", ["Happy now", "so HAPPY"], ["hapy", "unhap py"]),
+    (r"\bsorry\b", ["Sorry!", "sorry", "SORRY, no"], ["sorr y", "sory"]),
+    (r"\bis\b", ["İs it?", "ıS it", "IS"], ["i s", "it"]),       # İ and ı are i ignoring case
+    (r"\bok\b", ["O\u212a", "ok", "Ok."], ["o k", "kk"]),          # Kelvin sign is k
+    (r"\bsad\b", ["ſad", "SAD"], ["sa d", "mad"]),                 # long s is s
+    (r"\w+@", ["é@x", "_@", "ß@", "٣@"], ["@@", "-@", " @"]),
+    (r"\d+ days", ["٣ days", "3 days", "12 DAYS"], ["three days", "days"]),
+    (r"x[^a-z]y", ["x-y", "x1y", "xéy", "x\ny"], ["xay", "xzy", "xy"]),
+    (r"[0-5]{2}%", ["45%", "100%"], ["67%", "5%"]),
+    (r"a.*?b", ["a--b", "ab"], ["ba", "a\nb"]),
+    (r"\bha{2,3}\b", ["haa", "HAAA"], ["ha", "h a"]),
+    (r"z{2,40}", ["zz", "z" * 50], ["z", "z z"]),
+    (r"cat|dog|\bbird\b", ["hotdog", "Cat", "a bird"], ["cow", "ca t"]),
+    (r"(?-i:ABC)d", ["ABCd", "ABCD"], ["abcd", "AbCd"]),
+    (r"(?s:a.b)", ["a\nb", "axb"], ["ab", "ba"]),
+    (r"a\sb", ["a b", "a\x1cb", "a\x85b", "a\u2003b", "a\nb"], ["ab", "a-b"]),
+    (r"^hi\b", ["hi there", "Hi"], ["hello", "h i"]),
+    (r"end$", ["the end", "the end\n"], ["en d", "nd"]),
+    (r"(?:very )?(?:sorry|sad)\w*", ["saddest", "very sorry"], ["very", "sa"]),
+    (r"\bnot\b[^.!?\n]{0,40}\bfixed\b", ["not yet fixed", "NOT FIXED"], ["fixed", "not"]),
+    (r"[^\W\d_]+x", ["éx", "Ax"], ["1x", "_x", " x"]),
+    (r"\?+!+|!+\?+|!{2,}", ["?!", "!!", "!?"], ["!", "?", "! !"]),
+]
+
+
+@pytest.mark.parametrize("pattern, matches, ruled_out", CASES, ids=[c[0] for c in CASES])
+def test_crafted_cases_are_flagged_and_the_prefilter_is_selective(pattern, matches,
+                                                                  ruled_out):
+    regex = re.compile(pattern, re.IGNORECASE)
+    assert all(regex.search(t) for t in matches), "a case that does not match"
+    assert not any(regex.search(t) for t in ruled_out), "a case that matches"
+    assert all(flagged(pattern, matches)), relax(pattern, re.IGNORECASE)
+    assert not any(flagged(pattern, ruled_out)), relax(pattern, re.IGNORECASE)
+
+
+@pytest.mark.parametrize("pattern, why", [
+    (r"(\w)\1", "back reference"),
+    (r"(a)?(?(1)b|c)", "conditional group"),
+    (r"(?>ab|a)c", "atomic group"),
+    (r"a++b", "possessive repeat"),
+    (r"caf[eé]", "non-ASCII character in a class with cased ones"),
+    (r"\bstraße\b", "cased non-ASCII literal"),
+    (r"İ", "cased non-ASCII literal"),
+    (r"a*", "empty match"),
+    (r"\b|x?", "empty match"),
+    (r"(?=sorry)", "empty match"),
+])
+def test_what_cannot_be_widened_with_certainty_gets_no_prefilter(pattern, why):
+    with pytest.raises(Untranslatable):
+        relax(pattern, re.IGNORECASE)
+    screened = Screened(re.compile(pattern, re.IGNORECASE))
+    screened.screen(Column(["", "x", "sorry", "café", "aab"]))
+    assert screened.relaxed == () and not screened.ruled_out
+
+
+def test_uncased_non_ascii_literals_are_kept_and_cased_ones_case_sensitively():
+    assert all(flagged("😡|:\\(", ["so 😡", ":("]))
+    assert not any(flagged("😡|:\\(", ["😀", ": ("]))
+    assert all(flagged("(?-i:é)t", ["ét"])) and not any(flagged("(?-i:é)t", ["et", "Ét"]))
+
+
+def test_a_text_that_is_not_utf8_is_always_flagged():
+    texts = ["\ud83d sorry", "nothing here", "sorry"]
+    assert flagged(r"\bsorry\b", texts) == [True, False, True]
+    assert flagged(r"\bzzz\b", texts) == [True, False, False]
+
+
+def test_large_cue_regexes_are_split_over_several_re2_patterns():
+    alternatives = "|".join(rf"\b{i}word\b[^.!?\n]{{0,40}}\bother{i}\b" for i in range(400))
+    patterns = relax(alternatives, re.IGNORECASE)
+    assert len(patterns) > 1
+    assert all(len(p) <= prefilter.PATTERN_CHARS for p in patterns)
+    assert Column(["x 399word and other399", "1word x"]).flags(patterns) == [True, False]
+
+
+def test_a_screen_that_flags_most_texts_stops_running():
+    screened = Screened(re.compile(r"\w", re.IGNORECASE))
+    column = Column([f"text {i}" for i in range(Screened.WARM_UP)])
+    screened.screen(column)
+    assert screened.active is False and not screened.ruled_out
+    selective = Screened(re.compile(r"\bsorry\b", re.IGNORECASE))
+    selective.screen(column)
+    assert selective.active and len(selective.ruled_out) == len(column.texts)
+
+
+def test_ruled_out_texts_answer_as_the_regex_would():
+    screened = Screened(re.compile(r"\bsorry\b", re.IGNORECASE))
+    screened.screen(Column(["fine", "so sorry"]))
+    assert screened.ruled_out == {"fine"}
+    assert screened.search("fine") is None and list(screened.finditer("fine")) == []
+    assert [m.span() for m in screened.finditer("so sorry")] == [(3, 8)]
+    assert screened.search("sorry, not in the batch").span() == (0, 5)
