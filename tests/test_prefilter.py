@@ -10,15 +10,68 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 
 import pytest
 
+from empathy_audit import audit, load_checklist
+from empathy_audit.cues import CueFinder, normalize_quotes
 from empathy_audit.engine import prefilter
 from empathy_audit.engine.prefilter import Column, Screened, Untranslatable, relax
+from empathy_audit.engine.work import ChunkScorer
+from empathy_audit.formatters.csv_export import export_tables
+from empathy_audit.loaders import load
+
+from .conftest import ABCD, CARE, ROOT, SAMPLES, needs_shared
+
+CHECKLISTS = [None, *sorted((ROOT / "checklists" / "examples").glob("*.yaml"))]
 
 
 def flagged(pattern: str, texts: list[str], flags: int = re.IGNORECASE) -> list[bool]:
     return Column(texts).flags(relax(pattern, flags))
+
+
+def screens() -> dict[str, Screened]:
+    """Every regex of every cue of the bundled checklists, once: "checklist:cue.role"."""
+    found: dict[tuple, tuple[str, Screened]] = {}
+    for path in CHECKLISTS:
+        checklist = load_checklist(path)
+        finder = CueFinder(checklist)
+        matchers = {**finder.words, **{c: m.words for c, m in finder.engagement.items()}}
+        for cue_id, matcher in matchers.items():
+            for role in ("regex", "exclude", "veto", "default_unless"):
+                screened = getattr(matcher, role)
+                if screened is not None:
+                    key = (screened.pattern, screened.regex.flags)
+                    found.setdefault(key, (f"{checklist.name}:{cue_id}.{role}", screened))
+    return dict(found.values())
+
+
+# ---------------------------------------------------------------- the real transcripts
+
+@pytest.fixture(scope="module")
+def corpus_texts() -> list[str]:
+    conversations, _ = load([CARE / "conversations.jsonl", ABCD, SAMPLES])
+    return list(dict.fromkeys(normalize_quotes(t.text) for c in conversations for t in c.turns))
+
+
+@needs_shared
+def test_every_cue_regex_match_is_flagged_on_the_corpus(corpus_texts):
+    column = Column(corpus_texts)
+    without = []
+    for name, screened in screens().items():
+        if not screened.relaxed:
+            without.append(name)
+            continue
+        hits = column.flags(screened.relaxed)
+        missed = [t for t, hit in zip(corpus_texts, hits)
+                  if not hit and screened.regex.search(t)]
+        assert not missed, (name, missed[:3])
+        assert sum(hits) < len(hits), f"{name}: flags every text"
+    # Only the "three words or fewer" default_unless of `request` matches the empty string
+    # once its anchors are gone; every cue's own regex has a prefilter.
+    assert without == ["default:request.default_unless"]
+    assert any(name.startswith("default+") for name in screens()), "example cues checked"
 
 
 # ---------------------------------------------------------------- all of Unicode
@@ -154,3 +207,33 @@ def test_ruled_out_texts_answer_as_the_regex_would():
     assert screened.search("fine") is None and list(screened.finditer("fine")) == []
     assert [m.span() for m in screened.finditer("so sorry")] == [(3, 8)]
     assert screened.search("sorry, not in the batch").span() == (0, 5)
+
+
+# ---------------------------------------------------------------- end to end
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory) -> list[Path]:
+    paths = [SAMPLES]
+    if CARE.is_dir():
+        folder = tmp_path_factory.mktemp("prefilter")
+        with (CARE / "conversations.jsonl").open(encoding="utf-8") as handle:
+            (folder / "care.jsonl").write_text("".join(next(handle) for _ in range(400)),
+                                               encoding="utf-8")
+        paths += [folder / "care.jsonl", ABCD]
+    return paths
+
+
+def test_exports_are_the_same_bytes_without_the_prefilter(inputs, monkeypatch):
+    with_prefilter = export_tables(audit(inputs))
+    monkeypatch.setattr(CueFinder, "prefilter", lambda self, conversations: None)
+    assert export_tables(audit(inputs)) == with_prefilter
+
+
+def test_the_chunk_scorer_runs_the_prefilter(inputs):
+    conversations, _ = load(inputs)
+    scorer = ChunkScorer(load_checklist(), {})
+    scorer(conversations[:50])
+    ruled_out = {cue: m.regex.ruled_out for cue, m in scorer.finder.words.items() if m.regex}
+    assert any(ruled_out.values()), "the prefilter ruled nothing out"
+    texts = {normalize_quotes(t.text) for c in conversations[:50] for t in c.turns}
+    assert all(s <= texts for s in ruled_out.values())
