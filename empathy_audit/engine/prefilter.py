@@ -5,22 +5,28 @@ regex (9 to 55 µs a turn each). Here each regex gets, once, a *relaxed* RE2 pat
 matches are a superset of its own; ``pyarrow.compute.match_substring_regex`` runs it over a
 whole column of turn texts at once, and the Python regex then runs only on the texts it flags.
 
-Why a flagged set is a superset. Write L(n) for the strings a node ``n`` of Python's parse
-tree can consume in some match (in some surrounding text). :func:`relax` emits, node by
-node, an RE2 pattern R(n) with L(n) ⊆ L(R(n)):
+Why a flagged set is a superset. Say a node ``n`` of Python's parse tree matches T[i:j] when,
+in some match of the regex in the text T, it consumes T[i:j] from position i. :func:`relax`
+emits, node by node, an RE2 pattern R(n) that matches T[i:j] at i wherever n does:
 
-* an assertion (``(?<=...)``, ``(?!...)``), an anchor, ``\\b`` or ``\\B`` consumes nothing:
-  R is the empty pattern, which is what it consumes whether or not it would hold;
+* a lookaround (``(?<=...)``, ``(?!...)``), ``\\b``, ``\\B``, or ``^``/``$`` under MULTILINE
+  consumes nothing: R is the empty pattern, which matches at any position, whether or not
+  the assertion would hold there;
+* ``^`` and ``\\A`` hold at position 0 only, as RE2's ``^`` does; ``\\Z`` at the end only, as
+  RE2's ``\\z``. Python's ``$`` also holds before a newline that ends the text: where nothing
+  follows it in the pattern it becomes ``\\n?\\z``, which goes on to the end (a longer match,
+  as good for a search), anywhere else the empty pattern;
 * a character (literal, class, ``.``) becomes an RE2 class holding at least every character
-  Python accepts there (below); concatenation, alternation, groups and repeats are kept as they
-  are (a lazy repeat consumes what the greedy one can; a count too large for RE2 only loses its
-  upper bound), and inclusion carries through each of them.
+  Python accepts there (below);
+* concatenation, alternation, groups and repeats are kept (a lazy repeat consumes what the
+  greedy one can; a count above a few only loses its upper bound), and the property carries
+  through each of them. Parts at the very end that can match the empty string are left out
+  (``fail\\w*`` -> ``fail``): a text holding a match of one holds a match of the other.
 
-A Python match of the whole regex consumes some substring s of the text, s ∈ L(regex) ⊆
-L(relaxed), so RE2's unanchored search finds a match in that text too (possibly another one).
-Texts RE2 does not flag hold no match at all, empty or not: ``finditer`` and ``search`` would
-find nothing there. A relaxed pattern that matches the empty string flags every text, so such
-a regex gets no prefilter.
+So wherever the Python regex has a match, empty or not, RE2's search finds one in the same
+text: texts RE2 does not flag are those where ``finditer`` and ``search`` would find nothing.
+A relaxed pattern that matches the empty string anywhere flags every text, so such a regex
+gets no prefilter.
 
 Characters, the one place that needs care (Python's ``re`` is Unicode-aware, RE2 runs here
 case-sensitively on UTF-8):
@@ -204,6 +210,11 @@ class Rep:
     high: int | None   # None: no upper bound
 
 
+@dataclass(frozen=True)
+class Anchor:
+    text: str   # "^": the start of the text; "\\z": its end; "$": Python's $ (see _ends)
+
+
 EMPTY = Seq(())
 
 
@@ -221,7 +232,16 @@ def _node(op, arg, flags: int):
         return Chars(_in(arg, flags))
     if op is sre_c.ANY:
         return Chars(ANY_CHAR if flags & re.DOTALL else _complement(_of("\n")))
-    if op in (sre_c.AT, sre_c.ASSERT, sre_c.ASSERT_NOT):
+    if op is sre_c.AT:
+        multiline = flags & re.MULTILINE
+        if arg is sre_c.AT_BEGINNING_STRING or arg is sre_c.AT_BEGINNING and not multiline:
+            return Anchor("^")       # position 0 only, in both
+        if arg is sre_c.AT_END_STRING:
+            return Anchor("\\z")     # \Z: the end only, in both
+        if arg is sre_c.AT_END and not multiline:
+            return Anchor("$")
+        return EMPTY                 # \b, \B, the ^ and $ of MULTILINE: widened to "always"
+    if op in (sre_c.ASSERT, sre_c.ASSERT_NOT):
         return EMPTY   # consumes nothing, whether or not it holds
     if op is sre_c.SUBPATTERN:
         _group, add_flags, del_flags, sub = arg
@@ -242,7 +262,8 @@ def _node(op, arg, flags: int):
 
 
 def _nullable(node) -> bool:
-    if isinstance(node, Chars):
+    """Whether ``node`` matches the empty string anywhere (an anchor holds only somewhere)."""
+    if isinstance(node, (Chars, Anchor)):
         return False
     if isinstance(node, Seq):
         return all(_nullable(item) for item in node.items)
@@ -268,6 +289,23 @@ def _flatten(node):
     return node
 
 
+def _ends(node, last: bool = True):
+    r"""Python's ``$`` also holds before a newline that ends the text, which RE2's ``$`` does
+    not: where nothing follows it in the pattern (``last``), it becomes ``\n?\z``, which
+    goes on to the end; anywhere else it becomes empty."""
+    if isinstance(node, Anchor) and node.text == "$":
+        return Seq((Rep(Chars(_of("\n")), 0, 1), Anchor(r"\z"))) if last else EMPTY
+    if isinstance(node, Seq):
+        count = len(node.items)
+        return Seq(tuple(_ends(item, last and i == count - 1)
+                         for i, item in enumerate(node.items)))
+    if isinstance(node, Alt):
+        return Alt(tuple(_ends(option, last) for option in node.options))
+    if isinstance(node, Rep):
+        return Rep(_ends(node.node, False), node.low, node.high)
+    return node
+
+
 def _trim(node):
     r"""``node`` without the parts at its end that can be empty (``fail\w*`` -> ``fail``), when
     nothing follows it in the pattern: a text holding a match of ``fail\w*`` holds ``fail``,
@@ -285,6 +323,8 @@ def _trim(node):
 def _text(node) -> str:
     if isinstance(node, Chars):
         return _class_text(node.chars)
+    if isinstance(node, Anchor):
+        return node.text
     if isinstance(node, Seq):
         return "".join(f"(?:{_text(item)})" if isinstance(item, Alt) else _text(item)
                        for item in node.items)
@@ -314,7 +354,7 @@ def relax(pattern: str, flags: int = 0) -> tuple[str, ...]:
         parsed = sre_parse.parse(pattern, flags)
     except re.error as exc:
         raise Untranslatable(f"invalid: {exc}") from None
-    tree = _trim(_flatten(_translate(parsed, parsed.state.flags)))
+    tree = _trim(_flatten(_ends(_flatten(_translate(parsed, parsed.state.flags)))))
     if _nullable(tree):
         raise Untranslatable("can match the empty string")
     options = tree.options if isinstance(tree, Alt) else (tree,)
