@@ -165,11 +165,20 @@ def test_crafted_cases_are_flagged_and_the_prefilter_is_selective(pattern, match
     (r"\b|x?", "empty match"),
     (r"(?=sorry)", "empty match"),
 ])
-def test_what_cannot_be_widened_with_certainty_gets_no_prefilter(pattern, why):
+def test_what_cannot_be_widened_with_certainty_gets_no_prefilter(pattern, why, monkeypatch):
+    monkeypatch.setattr(Screened, "MIN_TEXTS", 0)
     with pytest.raises(Untranslatable):
         relax(pattern, re.IGNORECASE)
     screened = Screened(re.compile(pattern, re.IGNORECASE))
     screened.screen(Column(["", "x", "sorry", "café", "aab"]))
+    assert screened.relaxed == () and not screened.ruled_out
+
+
+def test_a_pattern_re2_rejects_leaves_its_regex_without_a_prefilter():
+    nested = r"(?:(?:(?:(?:b{5}){5}){5}){5}){5}"   # 3125 copies: over RE2's limit of 1000
+    screened = Screened(re.compile(nested, re.IGNORECASE))
+    assert screened.relaxed
+    screened.screen(Column([f"text {i}" for i in range(Screened.MIN_TEXTS)]))
     assert screened.relaxed == () and not screened.ruled_out
 
 
@@ -193,6 +202,14 @@ def test_large_cue_regexes_are_split_over_several_re2_patterns():
     assert Column(["x 399word and other399", "1word x"]).flags(patterns) == [True, False]
 
 
+def test_a_small_column_is_not_screened_nor_the_regex_translated():
+    screened = Screened(re.compile(r"\bsorry\b", re.IGNORECASE))
+    screened.screen(Column(["fine"] * 100 + [f"text {i}" for i in range(Screened.MIN_TEXTS - 2)]))
+    assert not screened.ruled_out and "relaxed" not in vars(screened)
+    screened.screen(Column([f"text {i}" for i in range(Screened.MIN_TEXTS)]))
+    assert len(screened.ruled_out) == Screened.MIN_TEXTS
+
+
 def test_a_screen_that_flags_most_texts_stops_running():
     screened = Screened(re.compile(r"\w", re.IGNORECASE))
     column = Column([f"text {i}" for i in range(Screened.WARM_UP)])
@@ -203,7 +220,8 @@ def test_a_screen_that_flags_most_texts_stops_running():
     assert selective.active and len(selective.ruled_out) == len(column.texts)
 
 
-def test_ruled_out_texts_answer_as_the_regex_would():
+def test_ruled_out_texts_answer_as_the_regex_would(monkeypatch):
+    monkeypatch.setattr(Screened, "MIN_TEXTS", 0)
     screened = Screened(re.compile(r"\bsorry\b", re.IGNORECASE))
     screened.screen(Column(["fine", "so sorry"]))
     assert screened.ruled_out == {"fine"}

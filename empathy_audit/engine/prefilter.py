@@ -52,7 +52,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from re import _constants as sre_c, _parser as sre_parse   # the stdlib's own regex parser
 
 import _sre
@@ -144,6 +144,7 @@ def _fold(chars: Intervals) -> Intervals:
     return _norm(chars + _of(variants))
 
 
+@lru_cache(maxsize=4096)
 def _class_text(chars: Intervals) -> str:
     if not chars:
         return r"[^\x{0}-\x{10FFFF}]"   # matches nothing, as Python's empty class
@@ -160,12 +161,14 @@ def _char_text(code: int) -> str:
 
 # ---------------------------------------------------------------- the parse tree
 
-def _literal(code: int, flags: int) -> Intervals:
+@lru_cache(maxsize=4096)
+def _literal(code: int, ignorecase: bool) -> Intervals:
     chars = ((code, code),)
-    return _fold(chars) if flags & re.IGNORECASE else chars
+    return _fold(chars) if ignorecase else chars
 
 
-def _in(items, flags: int) -> Intervals:
+@lru_cache(maxsize=4096)
+def _in(items: tuple, ignorecase: bool) -> Intervals:
     """The characters Python's class may accept (a superset)."""
     negate = bool(items) and items[0][0] is sre_c.NEGATE
     listed, categories = [], []
@@ -182,7 +185,7 @@ def _in(items, flags: int) -> Intervals:
     if negate:   # complement of what certainly is a member: the listed characters themselves
         members = _norm(listed + tuple(p for c in categories for p in _CATEGORIES[c][1]))
         return _complement(members)
-    if flags & re.IGNORECASE:
+    if ignorecase:
         listed = _fold(listed)
     return _norm(listed + tuple(p for c in categories for p in _CATEGORIES[c][0]))
 
@@ -224,12 +227,13 @@ def _translate(items, flags: int) -> Seq:
 
 
 def _node(op, arg, flags: int):
+    ignorecase = bool(flags & re.IGNORECASE)
     if op is sre_c.LITERAL:
-        return Chars(_literal(arg, flags))
+        return Chars(_literal(arg, ignorecase))
     if op is sre_c.NOT_LITERAL:
         return Chars(_complement(((arg, arg),)))
     if op is sre_c.IN:
-        return Chars(_in(arg, flags))
+        return Chars(_in(tuple(arg), ignorecase))
     if op is sre_c.ANY:
         return Chars(ANY_CHAR if flags & re.DOTALL else _complement(_of("\n")))
     if op is sre_c.AT:
@@ -426,18 +430,24 @@ class Screened:
     answered at once for the texts of the current batch that RE2 ruled out.
 
     A text is only ever ruled out when the regex has no match in it, so the answers are the
-    regex's whatever batch the text comes from. A prefilter that flags most texts saves less
-    than RE2 costs: after :data:`WARM_UP` texts, one that flagged more than
-    :data:`MOST` of them stops running."""
+    regex's whatever batch the text comes from. Where the prefilter cannot pay it does not
+    run: on a column of fewer than :data:`MIN_TEXTS` texts (nor is the regex translated
+    until a larger one comes: a tenth of a second for the default checklist), and, after
+    :data:`WARM_UP` texts, when it flagged more than :data:`MOST` of them (the Python regex
+    then runs on nearly every text anyway, and RE2 costs a few µs a text)."""
 
+    MIN_TEXTS = 32
     WARM_UP = 500
     MOST = 0.8
 
     def __init__(self, regex: re.Pattern):
         self.regex = regex
-        self.relaxed = relaxed_or_none(regex)
         self.ruled_out: frozenset[str] = frozenset()
         self.seen = self.flagged = 0
+
+    @cached_property
+    def relaxed(self) -> tuple[str, ...]:
+        return relaxed_or_none(self.regex)
 
     @property
     def pattern(self) -> str:
@@ -451,7 +461,7 @@ class Screened:
     def screen(self, column: Column) -> None:
         """Rule out the texts of ``column`` the relaxed patterns do not match."""
         self.ruled_out = frozenset()
-        if not self.active or not column.texts:
+        if len(column.texts) < self.MIN_TEXTS or not self.active:
             return
         import pyarrow as pa
         try:
