@@ -432,18 +432,20 @@ class Screened:
     A text is only ever ruled out when the regex has no match in it, so the answers are the
     regex's whatever batch the text comes from. Where the prefilter cannot pay it does not
     run: on a column of fewer than :data:`MIN_TEXTS` texts (nor is the regex translated
-    until a larger one comes: a tenth of a second for the default checklist), and, after
-    :data:`WARM_UP` texts, when it flagged more than :data:`MOST` of them (the Python regex
-    then runs on nearly every text anyway, and RE2 costs a few µs a text)."""
+    until a larger one comes: a tenth of a second for the default checklist), and after a
+    batch where it flagged more than :data:`MOST` of the texts (the Python regex then runs
+    on nearly every text anyway, and RE2 costs a few µs a text): it then sits out the next
+    batches, and tries again every :data:`PROBE_EVERY`-th, in case the texts changed."""
 
     MIN_TEXTS = 32
-    WARM_UP = 500
     MOST = 0.8
+    PROBE_EVERY = 4
 
     def __init__(self, regex: re.Pattern):
         self.regex = regex
         self.ruled_out: frozenset[str] = frozenset()
-        self.seen = self.flagged = 0
+        self.flags_most = False   # in the last batch it ran on
+        self.sat_out = 0          # batches since then
 
     @cached_property
     def relaxed(self) -> tuple[str, ...]:
@@ -453,15 +455,13 @@ class Screened:
     def pattern(self) -> str:
         return self.regex.pattern
 
-    @property
-    def active(self) -> bool:
-        return bool(self.relaxed) and (self.seen < self.WARM_UP or
-                                       self.flagged <= self.MOST * self.seen)
-
     def screen(self, column: Column) -> None:
         """Rule out the texts of ``column`` the relaxed patterns do not match."""
         self.ruled_out = frozenset()
-        if len(column.texts) < self.MIN_TEXTS or not self.active:
+        if len(column.texts) < self.MIN_TEXTS or not self.relaxed:
+            return
+        if self.flags_most and self.sat_out < self.PROBE_EVERY - 1:
+            self.sat_out += 1
             return
         import pyarrow as pa
         try:
@@ -470,8 +470,8 @@ class Screened:
             self.relaxed = ()
             return
         self.ruled_out = frozenset(t for t, hit in zip(column.texts, flags) if not hit)
-        self.seen += len(flags)
-        self.flagged += len(flags) - len(self.ruled_out)
+        self.flags_most = len(flags) - len(self.ruled_out) > self.MOST * len(flags)
+        self.sat_out = 0
 
     def finditer(self, text: str):
         return iter(()) if text in self.ruled_out else self.regex.finditer(text)
