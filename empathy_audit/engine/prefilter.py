@@ -100,7 +100,6 @@ def _of(text: str) -> Intervals:
 
 ANY_CHAR: Intervals = ((0, MAX_CHAR),)
 NON_ASCII: Intervals = ((0x80, MAX_CHAR),)
-ASCII: Intervals = ((0, 0x7F),)
 _DIGIT = _of("0123456789")
 _WORD = _norm(_DIGIT + ((ord("A"), ord("Z")), (ord("a"), ord("z")), (ord("_"), ord("_"))))
 _SPACE_ALWAYS = _of("\t\n\x0b\x0c\r ")              # \s with or without re.ASCII
