@@ -19,6 +19,7 @@ from functools import lru_cache
 from .checklist import Checklist, Cue, compile_pattern, phrase_regex
 from .engine import fast_sentiment
 from .engine.factored import factor
+from .engine.prefilter import Column, Screened
 from .engine.sentiment_gate import cannot_be_negative, polarity_can_reach
 from .model import AGENT, CUSTOMER, Conversation, CueMatch, Turn
 
@@ -44,10 +45,12 @@ def normalize_quotes(text: str) -> str:
 @dataclass
 class WordsMatcher:
     cue_id: str
-    regex: re.Pattern | None
-    exclude: re.Pattern | None
-    veto: re.Pattern | None
-    default_unless: re.Pattern | None
+    # Each regex behind its RE2 prefilter (engine/prefilter.py): the same matches, found
+    # at once on the texts of the batch the prefilter ruled out (CueFinder.prefilter).
+    regex: Screened | None
+    exclude: Screened | None
+    veto: Screened | None
+    default_unless: Screened | None
     shows_by_default: bool
     negators: frozenset[str]
     negation_window: int
@@ -72,6 +75,12 @@ class WordsMatcher:
             sentiment_above=cue.sentiment.above if cue.sentiment else None,
             sentiment_veto_above=cue.sentiment.veto_above if cue.sentiment else None,
         )
+
+    def screen(self, column: Column) -> None:
+        """Let the prefilter rule out the texts of ``column`` each regex cannot match."""
+        for screened in (self.regex, self.exclude, self.veto, self.default_unless):
+            if screened is not None:
+                screened.screen(column)
 
     @property
     def _only_negative_counts(self) -> bool:
@@ -144,16 +153,17 @@ class WordsMatcher:
         return [CueMatch(self.cue_id, s, e, text[s:e], how) for s, e in spans]
 
 
-def _combine(patterns: list[str], phrases: Sequence[str] = ()) -> re.Pattern | None:
-    """One regex for a cue's phrases and patterns. The user's patterns are checked again
-    here, for checklists built in Python rather than loaded (which checks them too);
-    phrases become regexes that are safe by construction."""
+def _combine(patterns: list[str], phrases: Sequence[str] = ()) -> Screened | None:
+    """One regex for a cue's phrases and patterns, behind its prefilter. The user's patterns
+    are checked again here, for checklists built in Python rather than loaded (which checks
+    them too); phrases become regexes that are safe by construction."""
     for pattern in patterns:
         compile_pattern(pattern)
     alternatives = [phrase_regex(p) for p in phrases] + list(patterns)
     if not alternatives:
         return None
-    return re.compile(factor(alternatives), re.IGNORECASE)   # same as "(?:a)|(?:b)|..."
+    # the same matches as "(?:a)|(?:b)|..."
+    return Screened(re.compile(factor(alternatives), re.IGNORECASE))
 
 
 @lru_cache(maxsize=1)
@@ -337,6 +347,24 @@ class CueFinder:
         order = _dependency_order(checklist)
         self.order = [c for c in order if c not in self.engagement] + \
             [c for c in order if c in self.engagement]
+
+    def prefilter(self, conversations: Iterable[Conversation]) -> None:
+        """Batch pass before scoring ``conversations``: RE2 runs each cue regex's prefilter
+        over the column of texts of the cue's speaker, so that :meth:`find` skips the Python
+        regex on the texts it rules out. Optional (the matches are the same without it); the
+        texts of the previous batch are forgotten."""
+        texts: dict[str, list[str]] = {AGENT: [], CUSTOMER: []}
+        for conversation in conversations:
+            for turn in conversation.turns:
+                if turn.speaker in texts:
+                    texts[turn.speaker].append(normalize_quotes(turn.text))
+        columns = {speaker: Column(column) for speaker, column in texts.items()}
+        matchers = [*self.words.items(), *((c, m.words) for c, m in self.engagement.items())]
+        for cue_id, matcher in matchers:
+            speaker = self.checklist.cues[cue_id].speaker
+            if speaker not in columns:   # "any"
+                columns[speaker] = Column(texts[AGENT] + texts[CUSTOMER])
+            matcher.screen(columns[speaker])
 
     def prepare(self, conversations: Sequence[Conversation]) -> None:
         """Corpus-level pass: count reply templates for canned-reply detection."""
