@@ -1,12 +1,13 @@
 """Cue regex time per turn with and without the RE2 prefilter, in one process.
 
-    python benchmarks/prefilter.py [--chunk 2000] [--runs 5] [FILE ...]
+    python benchmarks/prefilter.py [--runs 5] [FILE ...]
 
 For every regex of every words cue (and the words of engagement cues) of the default
 checklist, over the normalized texts of the cue's speaker in FILE (default: the shared
-customer-care corpus): the Python regex alone on every text ("before"), and the prefilter
-as the chunk scorer runs it: RE2 over each chunk's column, then the Python regex on the
-texts it did not rule out ("after", RE2 included; "(RE2)" alone). ``regex`` is timed as
+customer-care corpus): the Python regex alone on every text ("before"), and the regex behind
+its prefilter as the matchers run it: RE2 on each text, then the Python regex on the texts
+it did not rule out, or on all of them while the prefilter sits out ("after", RE2 included;
+"(RE2)" alone). ``regex`` is timed as
 ``find_words`` uses it (``finditer``), the others as ``search``, all on every text, though
 the matcher calls ``exclude`` only where the cue's words matched and ``veto`` and
 ``default_unless`` on some turns: their figures are upper bounds, before and after.
@@ -27,7 +28,7 @@ sys.path.insert(0, str(REPO))
 
 from empathy_audit.checklist import load_checklist  # noqa: E402
 from empathy_audit.cues import CueFinder, normalize_quotes  # noqa: E402
-from empathy_audit.engine.prefilter import Column  # noqa: E402
+from empathy_audit.engine.prefilter import Screened, compile_relaxed, may_match  # noqa: E402
 from empathy_audit.loaders import load  # noqa: E402
 from empathy_audit.model import AGENT, CUSTOMER  # noqa: E402
 
@@ -47,7 +48,6 @@ def median_time(run, runs: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("files", nargs="*", default=[str(CARE)])
-    parser.add_argument("--chunk", type=int, default=2000, help="turns per chunk (both speakers)")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
@@ -56,25 +56,18 @@ def main() -> None:
     finder = CueFinder(checklist)
     matchers = {**finder.words, **{c: m.words for c, m in finder.engagement.items()}}
     turns = [t for c in conversations for t in c.turns]
-    chunks, chunk = [], []
-    for turn in turns:   # whole conversations are not needed to time regexes
-        chunk.append(turn)
-        if len(chunk) >= args.chunk:
-            chunks.append(chunk)
-            chunk = []
-    chunks.append(chunk)
 
-    def texts_of(speaker, part):
-        return [normalize_quotes(t.text) for t in part
+    def texts_of(speaker):
+        return [normalize_quotes(t.text) for t in turns
                 if t.speaker == speaker or (speaker == "any" and t.speaker in (AGENT, CUSTOMER))]
 
-    print(f"{len(turns)} turns, chunks of {args.chunk}, medians of {args.runs} runs\n")
+    print(f"{len(turns)} turns, medians of {args.runs} runs\n")
     print(f"{'cue.regex':28} {'flagged':>8} {'matches':>8} {'before':>8} {'after':>8} "
           f"{'(RE2)':>8}  µs/turn of its speaker")
     total_before = total_after = 0.0
     for cue_id, matcher in matchers.items():
         speaker = checklist.cues[cue_id].speaker
-        texts = texts_of(speaker, turns)
+        texts = texts_of(speaker)
         for role in ROLES:
             screened = getattr(matcher, role)
             if screened is None:
@@ -85,50 +78,35 @@ def main() -> None:
                     return any(m.end() > m.start() for m in regex.finditer(text))
             else:
                 python = regex.search
-            columns = [(Column(texts_of(speaker, part)), texts_of(speaker, part))
-                       for part in chunks]
 
             def before():
                 for text in texts:
                     python(text)
 
             def after():
-                flagged = 0
-                for column, part in columns:
-                    column._array = None   # build the Arrow column in the timing
-                    screened.screen(column)
-                    for text in part:
-                        if text not in screened.ruled_out:
-                            python(text)
-                            flagged += 1
-                return flagged
-
-            def re2_only():
-                for column, _ in columns:
-                    column._array = None
-                    screened.screen(column)
+                behind = Screened(regex)   # fresh: nothing sat out yet
+                return sum(bool(not behind.ruled_out(t) and python(t) is not None)
+                           for t in texts), behind
 
             matches = sum(bool(python(t)) for t in texts) / len(texts)
             if screened.relaxed:
-                flagged = sum(Column(texts).flags(screened.relaxed)) / len(texts)
-
-                def fresh():
-                    screened.flags_most, screened.sat_out = False, 0
-
-                fresh()
-                passed = after() / len(texts)
-                t_after = median_time(lambda: (fresh(), after()), args.runs)
-                t_re2 = median_time(lambda: (fresh(), re2_only()), args.runs)
+                screens = compile_relaxed(screened.relaxed)
+                flagged = sum(may_match(screens, t) for t in texts) / len(texts)
+                t_after = median_time(after, args.runs)
+                t_re2 = median_time(lambda: [may_match(screens, t) for t in texts], args.runs)
+                _, behind = after()
+                sits_out = behind._windows_to_sit_out > 0 or flagged > Screened.MOST
             else:
-                flagged = passed = t_after = t_re2 = None
+                flagged = t_after = t_re2 = None
+                sits_out = False
             t_before = median_time(before, args.runs)
             per_turn = len(texts) / len(turns)
             total_before += t_before / len(texts) * 1e6 * per_turn
             total_after += (t_after if t_after is not None else t_before) / len(texts) * 1e6 * \
                 per_turn
             note = "" if screened.relaxed else "  no prefilter"
-            if passed is not None and passed > flagged + 0.01:
-                note = f"  sits out some chunks: Python on {passed:.0%} of texts"
+            if sits_out:
+                note = "  flags most texts: sits out, probing now and then"
             print(f"{cue_id + '.' + role:28} "
                   f"{'-' if flagged is None else f'{flagged:.3f}':>8} {matches:8.3f} "
                   f"{t_before / len(texts) * 1e6:8.1f} "

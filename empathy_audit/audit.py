@@ -6,7 +6,6 @@ from pathlib import Path
 
 from .checklist import Checklist, load_checklist
 from .cues import CueFinder
-from .engine.streaming import chunks
 from .loaders import load
 from .model import (MET, MISSED, NA, AgentSummary, AuditResult, Conversation,
                     ConversationResult, LoadReport)
@@ -28,7 +27,6 @@ def audit(paths: Iterable[str | Path], checklist: Checklist | str | Path | None 
 
 Progress = Callable[[int, int, int], None]
 PROGRESS_EVERY = 50
-PREFILTER_TURNS = 10_000   # turns per batch of the RE2 prefilter (CueFinder.prefilter)
 
 
 def audit_conversations(conversations: Sequence[Conversation], checklist: Checklist,
@@ -38,13 +36,10 @@ def audit_conversations(conversations: Sequence[Conversation], checklist: Checkl
     finder = CueFinder(checklist)
     finder.prepare(conversations)
     results = []
-    for batch in chunks(conversations, PREFILTER_TURNS):
-        finder.prefilter(batch)
-        for conversation in batch:
-            results.append(score_conversation(finder, checklist, conversation))
-            if progress and (len(results) % PROGRESS_EVERY == 0 or
-                             len(results) == len(conversations)):
-                progress(len(results), len(conversations), len(report.files))
+    for conversation in conversations:
+        results.append(score_conversation(finder, checklist, conversation))
+        if progress and (len(results) % PROGRESS_EVERY == 0 or len(results) == len(conversations)):
+            progress(len(results), len(conversations), len(report.files))
     return summarize(checklist, results, report)
 
 

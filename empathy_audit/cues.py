@@ -19,7 +19,7 @@ from functools import lru_cache
 from .checklist import Checklist, Cue, compile_pattern, phrase_regex
 from .engine import fast_sentiment
 from .engine.factored import factor
-from .engine.prefilter import Column, Screened
+from .engine.prefilter import Screened
 from .engine.sentiment_gate import cannot_be_negative, polarity_can_reach
 from .model import AGENT, CUSTOMER, Conversation, CueMatch, Turn
 
@@ -46,7 +46,7 @@ def normalize_quotes(text: str) -> str:
 class WordsMatcher:
     cue_id: str
     # Each regex behind its RE2 prefilter (engine/prefilter.py): the same matches, found
-    # at once on the texts of the batch the prefilter ruled out (CueFinder.prefilter).
+    # at once where RE2 rules the text out.
     regex: Screened | None
     exclude: Screened | None
     veto: Screened | None
@@ -75,12 +75,6 @@ class WordsMatcher:
             sentiment_above=cue.sentiment.above if cue.sentiment else None,
             sentiment_veto_above=cue.sentiment.veto_above if cue.sentiment else None,
         )
-
-    def screen(self, column: Column) -> None:
-        """Let the prefilter rule out the texts of ``column`` each regex cannot match."""
-        for screened in (self.regex, self.exclude, self.veto, self.default_unless):
-            if screened is not None:
-                screened.screen(column)
 
     @property
     def _only_negative_counts(self) -> bool:
@@ -347,24 +341,6 @@ class CueFinder:
         order = _dependency_order(checklist)
         self.order = [c for c in order if c not in self.engagement] + \
             [c for c in order if c in self.engagement]
-
-    def prefilter(self, conversations: Iterable[Conversation]) -> None:
-        """Batch pass before scoring ``conversations``: RE2 runs each cue regex's prefilter
-        over the column of texts of the cue's speaker, so that :meth:`find` skips the Python
-        regex on the texts it rules out. Optional (the matches are the same without it); the
-        texts of the previous batch are forgotten."""
-        texts: dict[str, list[str]] = {AGENT: [], CUSTOMER: []}
-        for conversation in conversations:
-            for turn in conversation.turns:
-                if turn.speaker in texts:
-                    texts[turn.speaker].append(normalize_quotes(turn.text))
-        columns = {speaker: Column(column) for speaker, column in texts.items()}
-        matchers = [*self.words.items(), *((c, m.words) for c, m in self.engagement.items())]
-        for cue_id, matcher in matchers:
-            speaker = self.checklist.cues[cue_id].speaker
-            if speaker not in columns:   # "any"
-                columns[speaker] = Column(texts[AGENT] + texts[CUSTOMER])
-            matcher.screen(columns[speaker])
 
     def prepare(self, conversations: Sequence[Conversation]) -> None:
         """Corpus-level pass: count reply templates for canned-reply detection."""

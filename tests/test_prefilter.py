@@ -17,8 +17,8 @@ import pytest
 from empathy_audit import audit, load_checklist
 from empathy_audit.cues import CueFinder, normalize_quotes
 from empathy_audit.engine import prefilter
-from empathy_audit.engine.prefilter import Column, Screened, Untranslatable, relax
-from empathy_audit.engine.work import ChunkScorer
+from empathy_audit.engine.prefilter import (Screened, Untranslatable, compile_relaxed,
+                                            may_match, relax)
 from empathy_audit.formatters.csv_export import export_tables
 from empathy_audit.loaders import load
 
@@ -27,8 +27,13 @@ from .conftest import ABCD, CARE, ROOT, SAMPLES, needs_shared
 CHECKLISTS = [None, *sorted((ROOT / "checklists" / "examples").glob("*.yaml"))]
 
 
+def flags_of(patterns: tuple[str, ...], texts: list[str]) -> list[bool]:
+    screens = compile_relaxed(patterns)
+    return [may_match(screens, text) for text in texts]
+
+
 def flagged(pattern: str, texts: list[str], flags: int = re.IGNORECASE) -> list[bool]:
-    return Column(texts).flags(relax(pattern, flags))
+    return flags_of(relax(pattern, flags), texts)
 
 
 def screens() -> dict[str, Screened]:
@@ -57,13 +62,12 @@ def corpus_texts() -> list[str]:
 
 @needs_shared
 def test_every_cue_regex_match_is_flagged_on_the_corpus(corpus_texts):
-    column = Column(corpus_texts)
     without = []
     for name, screened in screens().items():
         if not screened.relaxed:
             without.append(name)
             continue
-        hits = column.flags(screened.relaxed)
+        hits = flags_of(screened.relaxed, corpus_texts)
         missed = [t for t, hit in zip(corpus_texts, hits)
                   if not hit and screened.regex.search(t)]
         assert not missed, (name, missed[:3])
@@ -78,11 +82,6 @@ CODES = [c for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF]   # 
 ALL_CHARS = "".join(map(chr, CODES))
 
 
-@pytest.fixture(scope="module")
-def every_char():
-    import pyarrow as pa
-    return pa.array(list(ALL_CHARS), pa.string())
-
 
 @pytest.mark.parametrize("construct", [
     "[a-z]", "[^a-z]", "[A-Z0-9_]", "[^A-Z]", "i", "k", "s", "[iks]", "[^iks]", "[^s]",
@@ -90,22 +89,17 @@ def every_char():
     ".", "(?s:.)", "(?-i:[a-z])", "(?a:\\w)", "(?a:\\S)", "😡", "[😡-😣]", "'", "[-.!?]",
 ])
 @pytest.mark.parametrize("flags", [re.IGNORECASE, 0], ids=["ignorecase", "case"])
-def test_single_characters_python_accepts_are_all_flagged(construct, flags, every_char):
-    import numpy as np
-    import pyarrow.compute as pc
-    hits = None
-    for pattern in relax(construct, flags):
-        hit = pc.match_substring_regex(every_char, pattern=pattern)
-        hits = hit if hits is None else pc.or_(hits, hit)
-    hits = hits.to_numpy(zero_copy_only=False)
-    accepted = "".join(re.findall(construct, ALL_CHARS, flags)).encode("utf-32-le")
-    python = np.zeros(sys.maxunicode + 1, bool)
-    python[np.frombuffer(accepted, np.uint32)] = True
-    python[np.array(CODES, np.uint32)[hits]] = False
-    missed = np.flatnonzero(python)
-    assert not missed.size, [chr(c) for c in missed[:10]]
+def test_single_characters_python_accepts_are_all_flagged(construct, flags):
+    # The relaxed patterns of a one-character construct match one character each: deleting
+    # their runs from the string of all characters leaves those RE2 does not flag.
+    unflagged = ALL_CHARS.encode("utf-8")
+    for screen in compile_relaxed([f"(?:{p})+" for p in relax(construct, flags)]):
+        unflagged = screen.sub(b"", unflagged)
+    unflagged = set(unflagged.decode("utf-8"))
+    missed = unflagged - set(re.sub(construct, "", ALL_CHARS, flags=flags))
+    assert not missed, sorted(missed)[:10]
     if len(re.findall(construct, ALL_CHARS[:128], flags)) < 128:   # Python rules out some
-        assert not hits[:128].all(), "ASCII, and so does RE2"
+        assert unflagged & set(ALL_CHARS[:128]), "ASCII, and so does RE2"
 
 
 # ---------------------------------------------------------------- crafted cases
@@ -165,21 +159,19 @@ def test_crafted_cases_are_flagged_and_the_prefilter_is_selective(pattern, match
     (r"\b|x?", "empty match"),
     (r"(?=sorry)", "empty match"),
 ])
-def test_what_cannot_be_widened_with_certainty_gets_no_prefilter(pattern, why, monkeypatch):
-    monkeypatch.setattr(Screened, "MIN_TEXTS", 0)
+def test_what_cannot_be_widened_with_certainty_gets_no_prefilter(pattern, why):
     with pytest.raises(Untranslatable):
         relax(pattern, re.IGNORECASE)
     screened = Screened(re.compile(pattern, re.IGNORECASE))
-    screened.screen(Column(["", "x", "sorry", "café", "aab"]))
-    assert screened.relaxed == () and not screened.ruled_out
+    assert not any(screened.ruled_out(t) for t in ["", "x", "sorry", "café", "aab"])
+    assert screened.relaxed == ()
 
 
 def test_a_pattern_re2_rejects_leaves_its_regex_without_a_prefilter():
     nested = r"(?:(?:(?:(?:b{5}){5}){5}){5}){5}"   # 3125 copies: over RE2's limit of 1000
     screened = Screened(re.compile(nested, re.IGNORECASE))
-    assert screened.relaxed
-    screened.screen(Column([f"text {i}" for i in range(Screened.MIN_TEXTS)]))
-    assert screened.relaxed == () and not screened.ruled_out
+    assert screened.relaxed and compile_relaxed(screened.relaxed) == ()
+    assert not any(screened.ruled_out(f"text {i}") for i in range(10))
 
 
 def test_uncased_non_ascii_literals_are_kept_and_cased_ones_case_sensitively():
@@ -199,40 +191,31 @@ def test_large_cue_regexes_are_split_over_several_re2_patterns():
     patterns = relax(alternatives, re.IGNORECASE)
     assert len(patterns) > 1
     assert all(len(p) <= prefilter.PATTERN_CHARS for p in patterns)
-    assert Column(["x 399word and other399", "1word x"]).flags(patterns) == [True, False]
+    assert flags_of(patterns, ["x 399word and other399", "1word x"]) == [True, False]
 
 
-def test_a_small_column_is_not_screened_nor_the_regex_translated():
+def test_the_regex_is_translated_when_first_used():
     screened = Screened(re.compile(r"\bsorry\b", re.IGNORECASE))
-    screened.screen(Column(["fine"] * 100 + [f"text {i}" for i in range(Screened.MIN_TEXTS - 2)]))
-    assert not screened.ruled_out and "relaxed" not in vars(screened)
-    screened.screen(Column([f"text {i}" for i in range(Screened.MIN_TEXTS)]))
-    assert len(screened.ruled_out) == Screened.MIN_TEXTS
+    assert "relaxed" not in vars(screened)
+    assert screened.ruled_out("fine") and not screened.ruled_out("so sorry")
 
 
-def test_a_screen_that_flags_most_texts_sits_out_and_tries_again():
+def test_a_screen_that_flags_most_texts_sits_out_and_tries_again(monkeypatch):
+    monkeypatch.setattr(Screened, "WINDOW", 10)
     screened = Screened(re.compile(r"\btext\b", re.IGNORECASE))
-    most = Column([f"text {i}" for i in range(90)] + [f"other {i}" for i in range(10)])
-    few = Column([f"text {i}" for i in range(10)] + [f"other {i}" for i in range(90)])
-    screened.screen(most)
-    assert len(screened.ruled_out) == 10 and screened.flags_most
-    for _ in range(Screened.PROBE_EVERY - 1):   # sits out: the Python regex runs on all
-        screened.screen(few)
-        assert not screened.ruled_out
-    screened.screen(few)                          # tries again, and goes on
-    assert len(screened.ruled_out) == 90 and not screened.flags_most
-    screened.screen(few)
-    assert len(screened.ruled_out) == 90
+    most = [f"text {i}" for i in range(9)] + ["other"]
+    assert [screened.ruled_out(t) for t in most] == [False] * 9 + [True]
+    for _ in range(Screened.SIT_OUT):   # sits out: the Python regex runs on every text
+        assert not any(screened.ruled_out(f"other {i}") for i in range(10))
+    assert all(screened.ruled_out(f"other {i}") for i in range(10))   # tries again
+    assert all(screened.ruled_out(f"other {i}") for i in range(10))   # and goes on
 
 
-def test_ruled_out_texts_answer_as_the_regex_would(monkeypatch):
-    monkeypatch.setattr(Screened, "MIN_TEXTS", 0)
+def test_ruled_out_texts_answer_as_the_regex_would():
     screened = Screened(re.compile(r"\bsorry\b", re.IGNORECASE))
-    screened.screen(Column(["fine", "so sorry"]))
-    assert screened.ruled_out == {"fine"}
     assert screened.search("fine") is None and list(screened.finditer("fine")) == []
     assert [m.span() for m in screened.finditer("so sorry")] == [(3, 8)]
-    assert screened.search("sorry, not in the batch").span() == (0, 5)
+    assert screened.search("sorry, not here").span() == (0, 5)
 
 
 # ---------------------------------------------------------------- end to end
@@ -251,15 +234,14 @@ def inputs(tmp_path_factory) -> list[Path]:
 
 def test_exports_are_the_same_bytes_without_the_prefilter(inputs, monkeypatch):
     with_prefilter = export_tables(audit(inputs))
-    monkeypatch.setattr(CueFinder, "prefilter", lambda self, conversations: None)
+    ruled_out = []
+    original = Screened.ruled_out
+
+    def counting(self, text):
+        ruled_out.append(original(self, text))
+        return ruled_out[-1]
+    monkeypatch.setattr(Screened, "ruled_out", counting)
     assert export_tables(audit(inputs)) == with_prefilter
-
-
-def test_the_chunk_scorer_runs_the_prefilter(inputs):
-    conversations, _ = load(inputs)
-    scorer = ChunkScorer(load_checklist(), {})
-    scorer(conversations[:50])
-    ruled_out = {cue: m.regex.ruled_out for cue, m in scorer.finder.words.items() if m.regex}
-    assert any(ruled_out.values()), "the prefilter ruled nothing out"
-    texts = {normalize_quotes(t.text) for c in conversations[:50] for t in c.turns}
-    assert all(s <= texts for s in ruled_out.values())
+    assert any(ruled_out), "the prefilter ruled nothing out"
+    monkeypatch.setattr(Screened, "ruled_out", lambda self, text: False)
+    assert export_tables(audit(inputs)) == with_prefilter

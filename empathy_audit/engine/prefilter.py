@@ -1,9 +1,9 @@
-"""A column-wise prefilter for the cue regexes: RE2 (through pyarrow) rules turns out, in C++.
+"""A prefilter for the cue regexes: RE2 rules turns out, in C++, before Python's ``re`` runs.
 
 Most turns hold no match for most cues, yet Python's ``re`` scans every turn with every cue's
-regex (9 to 55 µs a turn each). Here each regex gets, once, a *relaxed* RE2 pattern whose
-matches are a superset of its own; ``pyarrow.compute.match_substring_regex`` runs it over a
-whole column of turn texts at once, and the Python regex then runs only on the texts it flags.
+regex (9 to 55 µs a turn each). Here each regex gets, once, *relaxed* RE2 patterns whose
+matches are a superset of its own, compiled once by google-re2 (a DFA: linear time, a few µs
+a turn), and the Python regex then runs only on the texts they flag.
 
 Why a flagged set is a superset. Say a node ``n`` of Python's parse tree matches T[i:j] when,
 in some match of the regex in the text T, it consumes T[i:j] from position i. :func:`relax`
@@ -381,99 +381,85 @@ def relaxed_or_none(regex: re.Pattern | None) -> tuple[str, ...]:
 
 # ---------------------------------------------------------------- running it
 
-class Column:
-    """Distinct turn texts, as one Arrow string array for RE2."""
+def compile_relaxed(patterns: Sequence[str]) -> tuple:
+    """The relaxed patterns compiled by RE2 (google-re2), once; () when RE2 rejects one."""
+    import re2
 
-    def __init__(self, texts: Sequence[str]):
-        self.texts = list(dict.fromkeys(texts))
-        self._array = None
-        self.unreadable: list[int] = []   # not UTF-8 (a lone surrogate): RE2 cannot look
-
-    @property
-    def array(self):
-        if self._array is None:
-            import pyarrow as pa
-            try:
-                self._array = pa.array(self.texts, pa.string())
-            except UnicodeEncodeError:
-                readable = [_is_utf8(t) for t in self.texts]
-                self.unreadable = [i for i, ok in enumerate(readable) if not ok]
-                self._array = pa.array([t if ok else "" for t, ok in zip(self.texts, readable)],
-                                       pa.string())
-        return self._array
-
-    def flags(self, patterns: Sequence[str]) -> list[bool]:
-        """For each text, whether one of ``patterns`` matches it (True where RE2 cannot look).
-        pyarrow.ArrowInvalid when RE2 rejects a pattern."""
-        import pyarrow.compute as pc
-        found = None
-        for pattern in patterns:
-            hit = pc.match_substring_regex(self.array, pattern=pattern)
-            found = hit if found is None else pc.or_(found, hit)
-        flags = found.to_pylist() if found is not None else [True] * len(self.texts)
-        for i in self.unreadable:
-            flags[i] = True
-        return flags
-
-
-def _is_utf8(text: str) -> bool:
+    options = re2.Options()
+    options.log_errors = False     # a rejected pattern is an answer here, not an error
+    options.never_capture = True
     try:
-        text.encode("utf-8")
+        return tuple(re2.compile(p.encode("utf-8"), options) for p in patterns)
+    except re2.error:
+        return ()
+
+
+def may_match(screens: Sequence, text: str) -> bool:
+    """Whether one of the compiled relaxed patterns matches ``text`` (True where RE2 cannot
+    look: a lone surrogate is not UTF-8)."""
+    try:
+        data = text.encode("utf-8")
     except UnicodeEncodeError:
-        return False
-    return True
+        return True
+    return any(screen.search(data) for screen in screens)
 
 
 class Screened:
     """A compiled regex behind its prefilter: ``finditer`` and ``search`` as the regex's own,
-    answered at once for the texts of the current batch that RE2 ruled out.
+    answered at once for a text RE2 rules out (the regex has no match in it, so the answers
+    are the regex's whatever the text).
 
-    A text is only ever ruled out when the regex has no match in it, so the answers are the
-    regex's whatever batch the text comes from. Where the prefilter cannot pay it does not
-    run: on a column of fewer than :data:`MIN_TEXTS` texts (nor is the regex translated
-    until a larger one comes: a tenth of a second for the default checklist), and after a
-    batch where it flagged more than :data:`MOST` of the texts (the Python regex then runs
-    on nearly every text anyway, and RE2 costs a few µs a text): it then sits out the next
-    batches, and tries again every :data:`PROBE_EVERY`-th, in case the texts changed."""
+    Where the prefilter cannot pay it stands aside: after a window of :data:`WINDOW` texts
+    in which it flagged more than :data:`MOST` of them (the Python regex then runs on nearly
+    every text anyway, and RE2 costs a few µs a text), it sits out the next
+    :data:`SIT_OUT` windows, then tries again in case the texts changed. The regex is only
+    translated when first used (a tenth of a second for the default checklist)."""
 
-    MIN_TEXTS = 32
+    WINDOW = 500
     MOST = 0.8
-    PROBE_EVERY = 4
+    SIT_OUT = 3
 
     def __init__(self, regex: re.Pattern):
         self.regex = regex
-        self.ruled_out: frozenset[str] = frozenset()
-        self.flags_most = False   # in the last batch it ran on
-        self.sat_out = 0          # batches since then
+        self._seen = self._flagged = 0     # texts in the current window, and flagged ones
+        self._windows_to_sit_out = 0
 
     @cached_property
     def relaxed(self) -> tuple[str, ...]:
         return relaxed_or_none(self.regex)
 
+    @cached_property
+    def _screens(self) -> tuple:
+        return compile_relaxed(self.relaxed) if self.relaxed else ()
+
     @property
     def pattern(self) -> str:
         return self.regex.pattern
 
-    def screen(self, column: Column) -> None:
-        """Rule out the texts of ``column`` the relaxed patterns do not match."""
-        self.ruled_out = frozenset()
-        if len(column.texts) < self.MIN_TEXTS or not self.relaxed:
+    def ruled_out(self, text: str) -> bool:
+        """True when the regex certainly has no match in ``text``."""
+        if not self._screens:
+            return False
+        if self._windows_to_sit_out:
+            self._count(flagged=None)
+            return False
+        flagged = may_match(self._screens, text)
+        self._count(flagged)
+        return not flagged
+
+    def _count(self, flagged: bool | None) -> None:
+        self._seen += 1
+        self._flagged += bool(flagged)
+        if self._seen < self.WINDOW:
             return
-        if self.flags_most and self.sat_out < self.PROBE_EVERY - 1:
-            self.sat_out += 1
-            return
-        import pyarrow as pa
-        try:
-            flags = column.flags(self.relaxed)
-        except pa.ArrowInvalid:   # RE2 would not compile it (too large): no prefilter
-            self.relaxed = ()
-            return
-        self.ruled_out = frozenset(t for t, hit in zip(column.texts, flags) if not hit)
-        self.flags_most = len(flags) - len(self.ruled_out) > self.MOST * len(flags)
-        self.sat_out = 0
+        if self._windows_to_sit_out:
+            self._windows_to_sit_out -= 1
+        elif self._flagged > self.MOST * self._seen:
+            self._windows_to_sit_out = self.SIT_OUT
+        self._seen = self._flagged = 0
 
     def finditer(self, text: str):
-        return iter(()) if text in self.ruled_out else self.regex.finditer(text)
+        return iter(()) if self.ruled_out(text) else self.regex.finditer(text)
 
     def search(self, text: str):
-        return None if text in self.ruled_out else self.regex.search(text)
+        return None if self.ruled_out(text) else self.regex.search(text)

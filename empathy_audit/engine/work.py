@@ -66,7 +66,6 @@ class ChunkScorer:
         return self._finder
 
     def __call__(self, conversations: list[Conversation]) -> ChunkResult:
-        self.finder.prefilter(conversations)   # RE2 over the chunk's texts, cue by cue
         results = [score_conversation(self.finder, self.checklist, c) for c in conversations]
         tables = export_tables(partial_result(self.checklist, results))
         behaviours = self.checklist.behaviour_ids
