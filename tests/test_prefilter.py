@@ -245,3 +245,10 @@ def test_exports_are_the_same_bytes_without_the_prefilter(inputs, monkeypatch):
     assert any(ruled_out), "the prefilter ruled nothing out"
     monkeypatch.setattr(Screened, "ruled_out", lambda self, text: False)
     assert export_tables(audit(inputs)) == with_prefilter
+
+
+def test_without_re2_every_text_goes_to_the_python_regex(monkeypatch):
+    monkeypatch.setitem(sys.modules, "re2", None)   # import re2 raises ImportError
+    screened = Screened(re.compile(r"\bsorry\b", re.IGNORECASE))
+    assert not screened.ruled_out("fine")
+    assert [m.span() for m in screened.finditer("so sorry")] == [(3, 8)]
