@@ -44,18 +44,34 @@ from functools import lru_cache
 from .factored import factor
 
 
-@lru_cache(maxsize=1)
-def _gates() -> tuple[re.Pattern, re.Pattern]:
-    from textblob import _text
+def _loaded_lexicon():
+    """textblob.en.sentiment, its lexicon read (it is read lazily)."""
     from textblob.en import sentiment as lexicon
 
     if not dict.__len__(lexicon):
         lexicon.load()
+    return lexicon
+
+
+def _can_be_token(word: str) -> bool:
+    # The tokenizer splits off every whitespace and apostrophe, so no token holds one.
+    return bool(word) and not any(c.isspace() or c == "'" for c in word)
+
+
+def _without_whitespace(lowered: str) -> str:
+    # "".join(str.split()) drops exactly the characters regex \s matches (str.isspace)
+    return "".join(lowered.split())
+
+
+@lru_cache(maxsize=1)
+def _gates() -> tuple[re.Pattern, re.Pattern]:
+    from textblob import _text
+
+    lexicon = _loaded_lexicon()
     if any(i < 0 for entry in dict.values(lexicon) for _, _, i in entry.values()):
         raise RuntimeError("TextBlob's lexicon has a negative intensity; the gate is unsound")
     negative = {w for w, entry in dict.items(lexicon) if entry[None][0] < 0}
-    words = {w.lower() for w in negative | set(lexicon.negations)
-             if w and not any(c.isspace() or c == "'" for c in w)}
+    words = {w.lower() for w in negative | set(lexicon.negations) if _can_be_token(w)}
     starts_word = sorted(w for w in words if w[0].isalnum())
     other = sorted(w for w in words if not w[0].isalnum())
     word_gate = "(?<![^\\W_])(?:" + factor([re.escape(w) for w in starts_word]) + ")"
@@ -67,7 +83,6 @@ def _gates() -> tuple[re.Pattern, re.Pattern]:
     return re.compile(word_gate), re.compile(emoticon_gate)
 
 
-_WHITESPACE = re.compile(r"\s+")
 _RUN = re.compile(r"[^\W_]+")   # letters and digits
 _ASCII_ALNUM_OR_SPACE = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256))
 
@@ -85,13 +100,8 @@ class _Magnitudes:
 @lru_cache(maxsize=1)
 def _magnitudes() -> _Magnitudes:
     from textblob import _text
-    from textblob.en import sentiment as lexicon
 
-    if not dict.__len__(lexicon):
-        lexicon.load()
-    entries = {w: entry[None] for w, entry in dict.items(lexicon) if w}
-    # Tokens never hold whitespace or an apostrophe (the tokenizer splits every one off).
-    entries = {w: e for w, e in entries.items() if not any(c.isspace() or c == "'" for c in w)}
+    entries = {w: entry[None] for w, entry in dict.items(_loaded_lexicon()) if _can_be_token(w)}
     if not all(w.isascii() for w in entries) or "n" in entries or \
             any(i <= 0 for _, _, i in entries.values()):
         raise RuntimeError("TextBlob's lexicon breaks an assumption of polarity_can_reach")
@@ -145,8 +155,7 @@ def polarity_can_reach(text: str, level: float) -> bool:
     if any(known.polarity[w] >= needed for w in words):
         return True
     emoticons = _emoticons_from(needed) if needed <= 1 else None
-    # "".join(str.split()) drops exactly the characters regex \s matches (str.isspace)
-    return bool(emoticons and emoticons.search("".join(lowered.split())))
+    return bool(emoticons and emoticons.search(_without_whitespace(lowered)))
 
 
 def cannot_be_negative(text: str) -> bool:
@@ -155,4 +164,4 @@ def cannot_be_negative(text: str) -> bool:
     lowered = text.lower()
     if words.search(lowered):
         return False
-    return not emoticons.search(_WHITESPACE.sub("", lowered))
+    return not emoticons.search(_without_whitespace(lowered))
