@@ -113,8 +113,13 @@ def distribute(alternative: str) -> list[str]:
     return [d for part in parts for d in distribute(prefix + boundary + part + suffix)]
 
 
+def ignorecase_variants(char: str) -> set[str]:
+    """The characters ``re`` matches to the ASCII character ``char`` under IGNORECASE."""
+    return {char, char.lower(), char.upper()} | set(IGNORECASE_EXTRA.get(char.lower(), ""))
+
+
 def _char_class(char: str) -> str:
-    variants = {char, char.lower(), char.upper()} | set(IGNORECASE_EXTRA.get(char.lower(), ""))
+    variants = ignorecase_variants(char)
     return "(?-i:[" + "".join(re.escape(v) for v in sorted(variants)) + "])"
 
 

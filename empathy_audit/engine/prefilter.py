@@ -57,7 +57,7 @@ from re import _constants as sre_c, _parser as sre_parse   # the stdlib's own re
 
 import _sre
 
-from .factored import IGNORECASE_EXTRA
+from .factored import ignorecase_variants
 
 MAX_CHAR = 0x10FFFF
 RE2_MAX_COUNT = 1000   # RE2 rejects counted repeats above this
@@ -130,7 +130,7 @@ def _fold(chars: Intervals) -> Intervals:
     """Every character Python may match, ignoring case, to one of ``chars`` (a literal or the
     listed characters of a class). Uncased characters only match themselves (the compiler
     emits a case-sensitive test when none is cased); a cased ASCII letter also matches its
-    other case and its :data:`IGNORECASE_EXTRA`; anything with a cased non-ASCII character,
+    other case and its :data:`factored.IGNORECASE_EXTRA`; anything with a cased non-ASCII character,
     or non-ASCII characters next to cased ones, is not worked out."""
     non_ascii = tuple(p for p in chars if p[1] > 0x7F)
     ascii_part = tuple((low, min(high, 0x7F)) for low, high in chars if low <= 0x7F)
@@ -138,8 +138,7 @@ def _fold(chars: Intervals) -> Intervals:
     if non_ascii and (letters or any(_sre.unicode_iscased(c) for c in _chars(non_ascii))):
         raise Untranslatable("a cased non-ASCII character, or a non-ASCII character in a class "
                              "with cased ones, ignoring case")
-    variants = "".join(c.lower() + c.upper() + IGNORECASE_EXTRA.get(c.lower(), "")
-                       for c in letters)
+    variants = "".join(v for c in letters for v in ignorecase_variants(c))
     return _norm(chars + _of(variants))
 
 
