@@ -5,10 +5,9 @@
 For every regex of every words cue (and the words of engagement cues) of the default
 checklist, over the normalized texts of the cue's speaker in FILE (default: the shared
 customer-care corpus): the Python regex alone on every text ("before"), and the regex behind
-its prefilter as the matchers run it: RE2 on each text, then the Python regex on the texts
-it did not rule out, or on all of them while the prefilter sits out ("after", RE2 included;
-"(RE2)" alone). ``regex`` is timed as
-``find_words`` uses it (``finditer``), the others as ``search``, all on every text, though
+its prefilter as the matchers run it ("after": RE2 finds where the regex may start, Python
+tries it there; "(RE2)": RE2's first search alone). ``regex`` is timed as ``find_words``
+uses it (every match of ``finditer``), the others as ``search``, all on every text, though
 the matcher calls ``exclude`` only where the cue's words matched and ``veto`` and
 ``default_unless`` on some turns: their figures are upper bounds, before and after.
 "flagged" is the share of texts RE2 flags, "matches" the share the regex matches. Figures
@@ -28,7 +27,7 @@ sys.path.insert(0, str(REPO))
 
 from empathy_audit.checklist import load_checklist  # noqa: E402
 from empathy_audit.cues import CueFinder, normalize_quotes  # noqa: E402
-from empathy_audit.engine.prefilter import Screened, compile_relaxed, may_match  # noqa: E402
+from empathy_audit.engine.prefilter import compile_relaxed, may_match  # noqa: E402
 from empathy_audit.loaders import load  # noqa: E402
 from empathy_audit.model import AGENT, CUSTOMER  # noqa: E402
 
@@ -75,38 +74,27 @@ def main() -> None:
             regex = screened.regex
             if role == "regex":
                 def python(text, regex=regex):
-                    return any(m.end() > m.start() for m in regex.finditer(text))
+                    return [m for m in regex.finditer(text) if m.end() > m.start()]
+
+                def behind(text, screened=screened):
+                    return [m for m in screened.finditer(text) if m.end() > m.start()]
             else:
-                python = regex.search
-
-            def before():
-                for text in texts:
-                    python(text)
-
-            def after():
-                behind = Screened(regex)   # fresh: nothing sat out yet
-                return sum(bool(not behind.ruled_out(t) and python(t) is not None)
-                           for t in texts), behind
+                python, behind = regex.search, screened.search
 
             matches = sum(bool(python(t)) for t in texts) / len(texts)
-            if screened.relaxed:
-                screens = compile_relaxed(screened.relaxed)
-                flagged = sum(may_match(screens, t) for t in texts) / len(texts)
-                t_after = median_time(after, args.runs)
-                t_re2 = median_time(lambda: [may_match(screens, t) for t in texts], args.runs)
-                _, behind = after()
-                sits_out = behind._windows_to_sit_out > 0 or flagged > Screened.MOST
+            t_before = median_time(lambda: [python(t) for t in texts], args.runs)
+            compiled = compile_relaxed(screened.relaxed) if screened.relaxed else None
+            if compiled is not None:
+                flagged = sum(may_match(compiled, t) for t in texts) / len(texts)
+                t_after = median_time(lambda: [behind(t) for t in texts], args.runs)
+                t_re2 = median_time(lambda: [may_match(compiled, t) for t in texts], args.runs)
             else:
                 flagged = t_after = t_re2 = None
-                sits_out = False
-            t_before = median_time(before, args.runs)
             per_turn = len(texts) / len(turns)
             total_before += t_before / len(texts) * 1e6 * per_turn
             total_after += (t_after if t_after is not None else t_before) / len(texts) * 1e6 * \
                 per_turn
-            note = "" if screened.relaxed else "  no prefilter"
-            if sits_out:
-                note = "  flags most texts: sits out, probing now and then"
+            note = "" if compiled is not None else "  no prefilter"
             print(f"{cue_id + '.' + role:28} "
                   f"{'-' if flagged is None else f'{flagged:.3f}':>8} {matches:8.3f} "
                   f"{t_before / len(texts) * 1e6:8.1f} "

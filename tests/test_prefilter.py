@@ -1,10 +1,12 @@
-"""The RE2 prefilter (engine/prefilter.py) never rules out a text its regex matches.
+"""The RE2 prefilter (engine/prefilter.py) finds what Python's regex finds, no more, no less.
 
-Wherever Python's regex finds a match, the relaxed RE2 patterns must flag the text: checked on
+Wherever Python's regex finds a match, the relaxed RE2 pattern must flag the text: checked on
 every cue regex of the bundled checklists over the real transcripts, character by character
 over all of Unicode for single-character constructs, and on crafted texts for the parts of
-the translation that need care. The crafted cases also show the prefilter is selective (it
-rules texts out), and the exports are the same bytes with and without it.
+the translation that need care. On the same texts, the regex behind its prefilter (tried only
+where RE2 finds a start) gives the very matches of the regex's own ``finditer``. The crafted
+cases also show the prefilter is selective (it rules texts out), and the exports are the same
+bytes with and without it.
 """
 from __future__ import annotations
 
@@ -27,13 +29,23 @@ from .conftest import ABCD, CARE, ROOT, SAMPLES, needs_shared
 CHECKLISTS = [None, *sorted((ROOT / "checklists" / "examples").glob("*.yaml"))]
 
 
-def flags_of(patterns: tuple[str, ...], texts: list[str]) -> list[bool]:
-    screens = compile_relaxed(patterns)
-    return [may_match(screens, text) for text in texts]
+def flags_of(relaxed: str, texts: list[str]) -> list[bool]:
+    compiled = compile_relaxed(relaxed)
+    return [may_match(compiled, text) for text in texts]
 
 
 def flagged(pattern: str, texts: list[str], flags: int = re.IGNORECASE) -> list[bool]:
     return flags_of(relax(pattern, flags), texts)
+
+
+def answers(regex: Screened | re.Pattern, text: str) -> tuple:
+    first = regex.search(text)
+    return [m.span() for m in regex.finditer(text)], first and first.span()
+
+
+def answered_otherwise(screened: Screened, texts: list[str]) -> list[str]:
+    """The texts where the regex behind its prefilter answers otherwise than the regex."""
+    return [t for t in texts if answers(screened, t) != answers(screened.regex, t)]
 
 
 def screens() -> dict[str, Screened]:
@@ -76,6 +88,12 @@ def test_every_cue_regex_match_is_flagged_on_the_corpus(corpus_texts):
     assert any(name.startswith("default+") for name in screens()), "example cues checked"
 
 
+@needs_shared
+def test_every_cue_regex_finds_its_own_matches_behind_the_prefilter(corpus_texts):
+    for name, screened in screens().items():
+        assert not answered_otherwise(screened, corpus_texts), name
+
+
 # ---------------------------------------------------------------- all of Unicode
 
 CODES = [c for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF]   # UTF-8 only
@@ -92,10 +110,8 @@ ALL_CHARS = "".join(map(chr, CODES))
 def test_single_characters_python_accepts_are_all_flagged(construct, flags):
     # The relaxed patterns of a one-character construct match one character each: deleting
     # their runs from the string of all characters leaves those RE2 does not flag.
-    unflagged = ALL_CHARS.encode("utf-8")
-    for screen in compile_relaxed([f"(?:{p})+" for p in relax(construct, flags)]):
-        unflagged = screen.sub(b"", unflagged)
-    unflagged = set(unflagged.decode("utf-8"))
+    screen = compile_relaxed(f"(?:{relax(construct, flags)})+")
+    unflagged = set(screen.sub(b"", ALL_CHARS.encode("utf-8")).decode("utf-8"))
     missed = unflagged - set(re.sub(construct, "", ALL_CHARS, flags=flags))
     assert not missed, sorted(missed)[:10]
     if len(re.findall(construct, ALL_CHARS[:128], flags)) < 128:   # Python rules out some
@@ -145,6 +161,8 @@ def test_crafted_cases_are_flagged_and_the_prefilter_is_selective(pattern, match
     assert not any(regex.search(t) for t in ruled_out), "a case that matches"
     assert all(flagged(pattern, matches)), relax(pattern, re.IGNORECASE)
     assert not any(flagged(pattern, ruled_out)), relax(pattern, re.IGNORECASE)
+    twice = [f"{a} {b}" for a, b in zip(matches, reversed(matches))]   # more than one match
+    assert not answered_otherwise(Screened(regex), matches + ruled_out + twice)
 
 
 @pytest.mark.parametrize("pattern, why", [
@@ -163,15 +181,15 @@ def test_what_cannot_be_widened_with_certainty_gets_no_prefilter(pattern, why):
     with pytest.raises(Untranslatable):
         relax(pattern, re.IGNORECASE)
     screened = Screened(re.compile(pattern, re.IGNORECASE))
-    assert not any(screened.ruled_out(t) for t in ["", "x", "sorry", "café", "aab"])
-    assert screened.relaxed == ()
+    assert screened.relaxed is None
+    assert not answered_otherwise(screened, ["", "x", "sorry", "café", "aab", "xx", "ab"])
 
 
 def test_a_pattern_re2_rejects_leaves_its_regex_without_a_prefilter():
     nested = r"(?:(?:(?:(?:b{5}){5}){5}){5}){5}"   # 3125 copies: over RE2's limit of 1000
     screened = Screened(re.compile(nested, re.IGNORECASE))
-    assert screened.relaxed and compile_relaxed(screened.relaxed) == ()
-    assert not any(screened.ruled_out(f"text {i}") for i in range(10))
+    assert screened.relaxed and compile_relaxed(screened.relaxed) is None
+    assert not answered_otherwise(screened, [f"text {i}" for i in range(10)] + ["b" * 3200])
 
 
 def test_uncased_non_ascii_literals_are_kept_and_cased_ones_case_sensitively():
@@ -186,29 +204,31 @@ def test_a_text_that_is_not_utf8_is_always_flagged():
     assert flagged(r"\bzzz\b", texts) == [True, False, False]
 
 
-def test_large_cue_regexes_are_split_over_several_re2_patterns():
+def test_a_large_cue_regex_is_one_re2_pattern_that_finds_its_matches():
     alternatives = "|".join(rf"\b{i}word\b[^.!?\n]{{0,40}}\bother{i}\b" for i in range(400))
-    patterns = relax(alternatives, re.IGNORECASE)
-    assert len(patterns) > 1
-    assert all(len(p) <= prefilter.PATTERN_CHARS for p in patterns)
-    assert flags_of(patterns, ["x 399word and other399", "1word x"]) == [True, False]
+    screened = Screened(re.compile(alternatives, re.IGNORECASE))
+    texts = ["x 399word and other399, 3word other3", "1word x", "12word and other12."]
+    assert flags_of(screened.relaxed, texts) == [True, False, True]
+    assert not answered_otherwise(screened, texts)
 
 
 def test_the_regex_is_translated_when_first_used():
     screened = Screened(re.compile(r"\bsorry\b", re.IGNORECASE))
     assert "relaxed" not in vars(screened)
-    assert screened.ruled_out("fine") and not screened.ruled_out("so sorry")
+    assert screened.search("fine") is None and "relaxed" in vars(screened)
 
 
-def test_a_screen_that_flags_most_texts_sits_out_and_tries_again(monkeypatch):
-    monkeypatch.setattr(Screened, "WINDOW", 10)
-    screened = Screened(re.compile(r"\btext\b", re.IGNORECASE))
-    most = [f"text {i}" for i in range(9)] + ["other"]
-    assert [screened.ruled_out(t) for t in most] == [False] * 9 + [True]
-    for _ in range(Screened.SIT_OUT):   # sits out: the Python regex runs on every text
-        assert not any(screened.ruled_out(f"other {i}") for i in range(10))
-    assert all(screened.ruled_out(f"other {i}") for i in range(10))   # tries again
-    assert all(screened.ruled_out(f"other {i}") for i in range(10))   # and goes on
+@pytest.mark.parametrize("pattern, text", [
+    (r"(?<!not )\bhappy\b", "not happy, unhappy, happy, HAPPY"),   # candidates that fail
+    (r"\bno\b|\bnot\b", "know not nothing no"),                    # \b dropped by RE2
+    (r"a+b|ab+c", "aaab abbc ac abc"),                               # overlapping starts
+    (r"sorry(?= for)", "sorry sorry for that"),
+    (r"\bfix\w*", "fix fixed prefix fixing"),                        # trimmed tail
+    (r"end$", "end end\n"),
+])
+def test_the_regex_is_tried_where_re2_finds_a_start(pattern, text):
+    regex = re.compile(pattern, re.IGNORECASE)
+    assert not answered_otherwise(Screened(regex), [text, text + " é", text.upper()])
 
 
 def test_ruled_out_texts_answer_as_the_regex_would():
@@ -216,6 +236,7 @@ def test_ruled_out_texts_answer_as_the_regex_would():
     assert screened.search("fine") is None and list(screened.finditer("fine")) == []
     assert [m.span() for m in screened.finditer("so sorry")] == [(3, 8)]
     assert screened.search("sorry, not here").span() == (0, 5)
+    assert [m.span() for m in screened.finditer("é sorry")] == [(2, 7)]   # character offsets
 
 
 # ---------------------------------------------------------------- end to end
@@ -233,22 +254,25 @@ def inputs(tmp_path_factory) -> list[Path]:
 
 
 def test_exports_are_the_same_bytes_without_the_prefilter(inputs, monkeypatch):
-    with_prefilter = export_tables(audit(inputs))
-    ruled_out = []
-    original = Screened.ruled_out
+    searches = []
+    original = prefilter.start_finder
 
-    def counting(self, text):
-        ruled_out.append(original(self, text))
-        return ruled_out[-1]
-    monkeypatch.setattr(Screened, "ruled_out", counting)
-    assert export_tables(audit(inputs)) == with_prefilter
-    assert any(ruled_out), "the prefilter ruled nothing out"
-    monkeypatch.setattr(Screened, "ruled_out", lambda self, text: False)
+    def counting(compiled):
+        start_at = original(compiled)
+
+        def counted(data, pos):
+            searches.append(start_at(data, pos))
+            return searches[-1]
+        return counted
+    monkeypatch.setattr(prefilter, "start_finder", counting)
+    with_prefilter = export_tables(audit(inputs))
+    assert -1 in searches, "the prefilter ruled nothing out"
+    monkeypatch.setattr(Screened, "_start_finder", None)   # the Python regex on every text
     assert export_tables(audit(inputs)) == with_prefilter
 
 
 def test_without_re2_every_text_goes_to_the_python_regex(monkeypatch):
     monkeypatch.setitem(sys.modules, "re2", None)   # import re2 raises ImportError
     screened = Screened(re.compile(r"\bsorry\b", re.IGNORECASE))
-    assert not screened.ruled_out("fine")
+    assert screened._start_finder is None
     assert [m.span() for m in screened.finditer("so sorry")] == [(3, 8)]

@@ -1,13 +1,16 @@
-"""A prefilter for the cue regexes: RE2 rules turns out, in C++, before Python's ``re`` runs.
+"""A prefilter for the cue regexes: RE2 finds, in C++, where Python's ``re`` can match.
 
-Most turns hold no match for most cues, yet Python's ``re`` scans every turn with every cue's
-regex (9 to 55 µs a turn each). Here each regex gets, once, *relaxed* RE2 patterns whose
-matches are a superset of its own, compiled once by google-re2 (a DFA: linear time, a few µs
-a turn), and the Python regex then runs only on the texts they flag.
+Most turns hold no match for most cues, and the few matches sit at a few positions, yet
+Python's ``re`` tries every cue's regex at every character of every turn (9 to 55 µs a turn
+each). Here each regex gets, once, a *relaxed* RE2 pattern that matches wherever the regex
+does and more, compiled once by google-re2 (a DFA: linear time, a µs or two a turn). RE2 rules
+most texts out at once, and in the rest it gives the positions where Python's regex is worth
+trying (:class:`Screened`).
 
-Why a flagged set is a superset. Say a node ``n`` of Python's parse tree matches T[i:j] when,
-in some match of the regex in the text T, it consumes T[i:j] from position i. :func:`relax`
-emits, node by node, an RE2 pattern R(n) that matches T[i:j] at i wherever n does:
+Why the relaxed pattern matches wherever the regex does. Say a node ``n`` of Python's parse
+tree matches T[i:j] when, in some match of the regex in the text T, it consumes T[i:j] from
+position i. :func:`relax` emits, node by node, an RE2 pattern R(n) that matches T[i:j] at i
+wherever n does:
 
 * a lookaround (``(?<=...)``, ``(?!...)``), ``\\b``, ``\\B``, or ``^``/``$`` under MULTILINE
   consumes nothing: R is the empty pattern, which matches at any position, whether or not
@@ -21,12 +24,13 @@ emits, node by node, an RE2 pattern R(n) that matches T[i:j] at i wherever n doe
 * concatenation, alternation, groups and repeats are kept (a lazy repeat consumes what the
   greedy one can; a count above a few only loses its upper bound), and the property carries
   through each of them. Parts at the very end that can match the empty string are left out
-  (``fail\\w*`` -> ``fail``): a text holding a match of one holds a match of the other.
+  (``fail\\w*`` -> ``fail``): where one has a match starting at i, so has the other.
 
-So wherever the Python regex has a match, empty or not, RE2's search finds one in the same
-text: texts RE2 does not flag are those where ``finditer`` and ``search`` would find nothing.
-A relaxed pattern that matches the empty string anywhere flags every text, so such a regex
-gets no prefilter.
+So wherever the Python regex has a match starting at i, empty or not, the relaxed pattern has
+one starting at i: a text RE2 finds nothing in is one where ``finditer`` and ``search`` would
+find nothing, and Python's leftmost match starts at one of the positions where RE2 finds a
+start. A relaxed pattern that matches the empty string anywhere would find every position,
+so such a regex gets no prefilter.
 
 Characters, the one place that needs care (Python's ``re`` is Unicode-aware, RE2 runs here
 case-sensitively on UTF-8):
@@ -50,7 +54,7 @@ case-sensitively on UTF-8):
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from re import _constants as sre_c, _parser as sre_parse   # the stdlib's own regex parser
@@ -62,7 +66,6 @@ from .factored import ignorecase_variants
 MAX_CHAR = 0x10FFFF
 RE2_MAX_COUNT = 1000   # RE2 rejects counted repeats above this
 MAX_BOUND = 5          # a counted repeat above this loses its upper bound (see _node)
-PATTERN_CHARS = 8000   # one RE2 pattern per this much relaxed text (see relax)
 
 Intervals = tuple[tuple[int, int], ...]   # sorted, disjoint, not adjacent: (first, last) code
 
@@ -310,8 +313,8 @@ def _ends(node, last: bool = True):
 
 def _trim(node):
     r"""``node`` without the parts at its end that can be empty (``fail\w*`` -> ``fail``), when
-    nothing follows it in the pattern: a text holding a match of ``fail\w*`` holds ``fail``,
-    and the other way round, so the same texts are flagged by a smaller pattern."""
+    nothing follows it in the pattern: ``fail\w*`` matches at a position where ``fail`` does,
+    and the other way round, so the same positions are found by a smaller pattern."""
     if isinstance(node, Alt):
         return Alt(tuple(_trim(option) for option in node.options))
     if not isinstance(node, Seq):
@@ -343,15 +346,10 @@ def _text(node) -> str:
 
 
 @lru_cache(maxsize=512)
-def relax(pattern: str, flags: int = 0) -> tuple[str, ...]:
-    r"""RE2 patterns (case-sensitive) such that every text in which ``pattern`` compiled with
-    ``flags`` has a match is matched by at least one of them; Untranslatable when there are
-    none worth running.
-
-    The top-level alternatives are spread over patterns of about :data:`PATTERN_CHARS`: RE2
-    builds its DFA lazily within a memory budget, and one pattern made of a cue's hundred
-    alternatives, many with a ``[^.!?\n]*`` between two phrases, exhausts it and runs several
-    times slower than the same alternatives in four patterns."""
+def relax(pattern: str, flags: int = 0) -> str:
+    r"""An RE2 pattern (case-sensitive) that matches, at every position where ``pattern``
+    compiled with ``flags`` has a match, a string starting there; Untranslatable when there is
+    none worth running."""
     try:
         parsed = sre_parse.parse(pattern, flags)
     except re.error as exc:
@@ -359,112 +357,134 @@ def relax(pattern: str, flags: int = 0) -> tuple[str, ...]:
     tree = _trim(_flatten(_ends(_flatten(_translate(parsed, parsed.state.flags)))))
     if _nullable(tree):
         raise Untranslatable("can match the empty string")
-    options = tree.options if isinstance(tree, Alt) else (tree,)
-    patterns = [""]
-    for option in map(_text, options):
-        if patterns[-1] and len(patterns[-1]) + 1 + len(option) > PATTERN_CHARS:
-            patterns.append("")
-        patterns[-1] += ("|" if patterns[-1] else "") + option
-    return tuple(patterns)
+    return _text(tree)
 
 
-def relaxed_or_none(regex: re.Pattern | None) -> tuple[str, ...]:
-    """:func:`relax` of a compiled regex; () when it gets no prefilter."""
+def relaxed_or_none(regex: re.Pattern | None) -> str | None:
+    """:func:`relax` of a compiled regex; None when it gets no prefilter."""
     if regex is None:
-        return ()
+        return None
     try:
         return relax(regex.pattern, regex.flags)
     except Untranslatable:
-        return ()
+        return None
 
 
 # ---------------------------------------------------------------- running it
 
-def compile_relaxed(patterns: Sequence[str]) -> tuple:
-    """The relaxed patterns compiled by RE2 (google-re2), once; () when RE2 rejects one or
+StartFinder = Callable[[bytes, int], int]
+
+
+def compile_relaxed(pattern: str):
+    """The relaxed pattern compiled by RE2 (google-re2), once; None when RE2 rejects it or
     is not installed (the Python regex then runs on every text, as without a prefilter)."""
     try:
         import re2
     except ImportError:
-        return ()
+        return None
     options = re2.Options()
     options.log_errors = False     # a rejected pattern is an answer here, not an error
     options.never_capture = True
-    # RE2's lazy DFA grows to this per pattern (default 8 MB): about 30 patterns per worker
-    # must stay well inside the memory target; 2 MB measured as fast as 8 on the corpus.
-    options.max_mem = 2 << 20
+    # RE2 builds its DFAs lazily, within this much per pattern, and falls back to its slower
+    # NFA where they outgrow it. The default checklist's largest cue (5,900 instructions)
+    # runs 7x faster with 16 MB than with 8 (2.2 against 15 µs a turn); all its cues
+    # together grew RSS by 15 MB on 21,000 turns.
+    options.max_mem = 16 << 20
     try:
-        return tuple(re2.compile(p.encode("utf-8"), options) for p in patterns)
+        return re2.compile(pattern.encode("utf-8"), options)
     except re2.error:
-        return ()
+        return None
 
 
-def may_match(screens: Sequence, text: str) -> bool:
-    """Whether one of the compiled relaxed patterns matches ``text`` (True where RE2 cannot
-    look: a lone surrogate is not UTF-8)."""
+def start_finder(compiled) -> StartFinder:
+    """(UTF-8 text, position) -> where the leftmost match at or after the position starts,
+    -1 for none. Through the binding's C++ object where it has one: its Python wrapper costs
+    more than the search itself on a short text."""
+    native = getattr(compiled, "_regexp", None)
+    anchor = getattr(getattr(type(native), "Anchor", None), "UNANCHORED", None)
+    if native is None or anchor is None:
+        def start(data: bytes, pos: int) -> int:
+            match = compiled.search(data, pos)
+            return match.start() if match else -1
+        return start
+
+    def native_start(data: bytes, pos: int) -> int:
+        return native.Match(anchor, data, pos, len(data))[0][0]
+    return native_start
+
+
+def may_match(compiled, text: str) -> bool:
+    """Whether the compiled relaxed pattern matches ``text`` (True where RE2 cannot look: a
+    lone surrogate is not UTF-8)."""
     try:
-        data = text.encode("utf-8")
+        return compiled.search(text.encode("utf-8")) is not None
     except UnicodeEncodeError:
         return True
-    return any(screen.search(data) for screen in screens)
 
 
 class Screened:
-    """A compiled regex behind its prefilter: ``finditer`` and ``search`` as the regex's own,
-    answered at once for a text RE2 rules out (the regex has no match in it, so the answers
-    are the regex's whatever the text).
+    """A compiled regex behind its prefilter: ``finditer`` and ``search`` as the regex's own.
 
-    Where the prefilter cannot pay it stands aside: after a window of :data:`WINDOW` texts
-    in which it flagged more than :data:`MOST` of them (the Python regex then runs on nearly
-    every text anyway, and RE2 costs a few µs a text), it sits out the next
-    :data:`SIT_OUT` windows, then tries again in case the texts changed. The regex is only
-    translated when first used (a tenth of a second for the default checklist)."""
+    RE2 finds where the relaxed pattern first matches. Python's regex has no match before
+    that position (a match of the regex starts where one of the relaxed pattern does), so:
 
-    WINDOW = 500
-    MOST = 0.8
-    SIT_OUT = 3
+    * no position: the regex has no match in the text, answered at once;
+    * in an ASCII text, for a regex that cannot match the empty string, the regex is only
+      *tried* (``match``) at the positions RE2 finds, in order, going on after each match
+      as ``finditer`` does, instead of at every character;
+    * otherwise the regex's own ``finditer`` starts from the first position.
+
+    The regex is only translated when first used (a tenth of a second for the default
+    checklist)."""
 
     def __init__(self, regex: re.Pattern):
         self.regex = regex
-        self._seen = self._flagged = 0     # texts in the current window, and flagged ones
-        self._windows_to_sit_out = 0
 
     @cached_property
-    def relaxed(self) -> tuple[str, ...]:
+    def relaxed(self) -> str | None:
         return relaxed_or_none(self.regex)
 
     @cached_property
-    def _screens(self) -> tuple:
-        return compile_relaxed(self.relaxed) if self.relaxed else ()
+    def _start_finder(self) -> StartFinder | None:
+        compiled = compile_relaxed(self.relaxed) if self.relaxed else None
+        return start_finder(compiled) if compiled is not None else None
+
+    @cached_property
+    def _never_empty(self) -> bool:
+        return sre_parse.parse(self.regex.pattern, self.regex.flags).getwidth()[0] > 0
 
     @property
     def pattern(self) -> str:
         return self.regex.pattern
 
-    def ruled_out(self, text: str) -> bool:
-        """True when the regex certainly has no match in ``text``."""
-        if not self._screens:
-            return False
-        if self._windows_to_sit_out:
-            self._count(flagged=None)
-            return False
-        flagged = may_match(self._screens, text)
-        self._count(flagged)
-        return not flagged
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        start_at = self._start_finder
+        if start_at is None:
+            return self.regex.finditer(text)
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:
+            return self.regex.finditer(text)
+        first = start_at(data, 0)
+        if first < 0:
+            return iter(())
+        if len(data) == len(text) and self._never_empty:
+            return self._tried_at_starts(text, data, first, start_at)
+        return self.regex.finditer(text, len(data[:first].decode("utf-8")))
 
-    def _count(self, flagged: bool | None) -> None:
-        self._seen += 1
-        self._flagged += bool(flagged)
-        if self._seen < self.WINDOW:
-            return
-        if self._windows_to_sit_out:
-            self._windows_to_sit_out -= 1
-        elif self._flagged > self.MOST * self._seen:
-            self._windows_to_sit_out = self.SIT_OUT
-        self._seen = self._flagged = 0
+    def _tried_at_starts(self, text: str, data: bytes, start: int,
+                         start_at: StartFinder) -> Iterator[re.Match]:
+        """``finditer`` of an ASCII text (byte and character offsets agree), trying the regex
+        only where the relaxed pattern starts a match; the regex's matches are never empty."""
+        match_at = self.regex.match   # lookbehinds and \b see the text before the position
+        while start >= 0:
+            found = match_at(text, start)
+            if found:
+                yield found
+            position = found.end() if found else start + 1
+            if position > len(data):
+                return
+            start = start_at(data, position)
 
-    def finditer(self, text: str):
-        return iter(()) if self.ruled_out(text) else self.regex.finditer(text)
-
-    def search(self, text: str):
-        return None if self.ruled_out(text) else self.regex.search(text)
+    def search(self, text: str) -> re.Match | None:
+        return next(self.finditer(text), None)
