@@ -27,9 +27,10 @@ from .model import AGENT, CUSTOMER, Conversation, CueMatch, Turn
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 _CLAUSE_END = re.compile(r"[.!?;:,\n]|\bbut\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?", re.IGNORECASE)
-# Case spelled out rather than re.IGNORECASE (which also matches "ſ" to "s"): a pattern that
-# starts with a character class lets ``re`` skip ahead in C to where a URL can start.
-_URL = re.compile("(?:[hH][tT][tT][pP][sS\u017f]?://|[wW][wW][wW]\\.)\\S+")
+# Case spelled out rather than re.IGNORECASE (which also matches "ſ" to "s"), and one class
+# first: a pattern that starts with a class (not a group) lets ``re`` skip ahead in C to
+# where a URL can start, 2.3x faster.
+_URL = re.compile("[hHwW](?:(?<=[hH])[tT][tT][pP][sS\u017f]?://|(?<=[wW])[wW][wW]\\.)\\S+")
 _HANDLE = re.compile(r"[@#]\w+|<HANDLE_\d+>")   # a redacted @handle is still one
 _NOT_LETTER_TO_SPACE = bytes(c if chr(c).isascii() and chr(c).isalpha() else 32
                              for c in range(256))
@@ -222,9 +223,20 @@ def _stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=4)   # an agent turn is stripped for its template, then for its words
 def _strip_noise(text: str) -> str:
     text = _URL.sub(lambda m: " " * len(m.group()), text)
     return _HANDLE.sub(lambda m: " " * len(m.group()), text)
+
+
+@lru_cache(maxsize=1 << 15)   # as _stem: the same words recur turn after turn
+def _content_candidate(token: str) -> tuple[str, str] | None:
+    """(word, stem) of a token that could carry content: not a stopword or a number, at least
+    three characters; None for the others."""
+    word = token.lower()
+    if len(word) >= 3 and word not in STOPWORDS and not word.isdigit():
+        return word, _stem(word)
+    return None
 
 
 def candidate_words(text: str) -> list[tuple[str, str, tuple[int, int]]]:
@@ -232,10 +244,16 @@ def candidate_words(text: str) -> list[tuple[str, str, tuple[int, int]]]:
     a URL or an @handle. Which of them count depends on the ignore list (see content_words)."""
     found = []
     for m in _WORD.finditer(_strip_noise(text)):
-        word = m.group().lower()
-        if len(word) >= 3 and word not in STOPWORDS and not word.isdigit():
-            found.append((word, _stem(word), m.span()))
+        candidate = _content_candidate(m.group())
+        if candidate:
+            found.append((*candidate, m.span()))
     return found
+
+
+def candidate_stems(text: str) -> list[tuple[str, str]]:
+    """The (word, stem) of :func:`candidate_words`, without spans: faster, for the customer's
+    words, which are compared but never quoted."""
+    return [c for c in map(_content_candidate, _WORD.findall(_strip_noise(text))) if c]
 
 
 def content_words(text: str, ignore: frozenset[str]) -> dict[str, list[tuple[int, int]]]:
@@ -291,9 +309,9 @@ class EngagementMatcher:
             keys = {canned_key(t.text) for t in conversation.turns if t.speaker == AGENT}
             self.canned.update(k for k in keys if k)
 
-    def find(self, turn: Turn, their_words: Sequence[tuple[str, str, tuple[int, int]]],
+    def find(self, turn: Turn, their_words: Sequence[tuple[str, str]],
              last_customer_cues: set[str], own_cues: set[str]) -> list[CueMatch]:
-        """``their_words``: candidate_words of the customer's earlier turns."""
+        """``their_words``: candidate_stems of the customer's earlier turns."""
         key = canned_key(turn.text) if self.canned_min_repeats else ""
         if key and self.canned[key] >= self.canned_min_repeats:
             return []   # canned: sent to many customers, whatever its words
@@ -302,8 +320,7 @@ class EngagementMatcher:
             self.unacknowledged[0] in last_customer_cues and self.unacknowledged[1] not in own_cues
         found = [] if ignores_them else self.words.find_words(text)
         ignore = self.ignore | brand_words(turn.agent_id)
-        theirs = {stem for word, stem, _ in their_words
-                  if word not in ignore and stem not in ignore}
+        theirs = {stem for word, stem in their_words if word not in ignore and stem not in ignore}
         mine = content_words(text, ignore)
         shared = [w for w in mine if w in theirs]
         if len(shared) >= self.min_shared_words:
@@ -410,12 +427,12 @@ class _CustomerSoFar:
     """The customer's turns before the current one, each tokenized once (not once per reply)."""
 
     def __init__(self):
-        self.words: list[tuple[str, str, tuple[int, int]]] = []
+        self.words: list[tuple[str, str]] = []
         self.turns = 0
         self.chars = 0
 
     def add(self, text: str) -> None:
-        self.words += candidate_words(normalize_quotes(text))
+        self.words += candidate_stems(normalize_quotes(text))
         self.turns += 1
         self.chars += len(text)
 

@@ -198,7 +198,8 @@ def test_ignorecase_extra_characters_are_complete():
 
 
 def test_fast_text_helpers_equal_their_plain_forms():
-    """The URL regex with its case spelled out, and canned_key's bytes-level word split."""
+    """The URL regex with its case spelled out, canned_key's bytes-level word split, and the
+    customer's words without their spans."""
     from empathy_audit import cues
     plain_url = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
     texts = corpus_texts() + ["see HTTPſ://a.b/c hTtP://x WWW.y.z www.ſ Ww.no http:/no",
@@ -210,6 +211,8 @@ def test_fast_text_helpers_equal_their_plain_forms():
         words = re.findall("[A-Za-z]+", stripped)
         assert cues.canned_key(text) == " ".join(
             w for w in words if not w[0].isupper() or w == "I").lower(), text
+        assert cues.candidate_stems(text) == [
+            (word, stem) for word, stem, _ in cues.candidate_words(text)], text
 
 
 def test_sentiment_gate_only_skips_texts_textblob_scores_at_or_above_zero():
