@@ -24,7 +24,7 @@ from .engine.sentiment_gate import cannot_be_negative, polarity_can_reach
 from .model import AGENT, CUSTOMER, Conversation, CueMatch, Turn
 
 # Curly quotes become straight ones, one character for one so offsets stay true.
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+_QUOTES = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'))
 _CLAUSE_END = re.compile(r"[.!?;:,\n]|\bbut\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?", re.IGNORECASE)
 # Case spelled out rather than re.IGNORECASE (which also matches "ſ" to "s"), and one class
@@ -38,7 +38,11 @@ _SIGNATURE = re.compile(r"(?:\s[\^*~-]\s?[A-Za-z]{1,4}|\s/[A-Za-z]{1,4})\s*$")
 
 
 def normalize_quotes(text: str) -> str:
-    return text if text.isascii() else text.translate(_QUOTES)
+    if text.isascii():
+        return text
+    for curly, straight in _QUOTES:   # str.replace runs in C; str.translate would not here
+        text = text.replace(curly, straight)
+    return text
 
 
 # ---------------------------------------------------------------- words cues

@@ -2,24 +2,30 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from .checklist import Behaviour, Checklist
 from .model import AGENT, CUSTOMER, MET, MISSED, NA, BehaviourVerdict, Conversation, CueMatch
 
 
+class _Turns(NamedTuple):
+    """A conversation as every behaviour's verdict reads it."""
+    cue_sets: list[frozenset[str]]   # per turn, the cues it shows
+    customer: list[int]              # the customer's turn numbers
+    agent: list[int]                 # the agent's
+
+
 def judge_conversation(checklist: Checklist, conversation: Conversation,
                        cues: Sequence[Sequence[CueMatch]]) -> dict[str, BehaviourVerdict]:
-    cue_sets = [frozenset(m.cue for m in found) for found in cues]
-    speakers = [t.speaker for t in conversation.turns]
-    return {bid: judge(bid, behaviour, speakers, cue_sets)
-            for bid, behaviour in checklist.behaviours.items()}
+    turns = _Turns([frozenset(m.cue for m in found) for found in cues],
+                   [i for i, t in enumerate(conversation.turns) if t.speaker == CUSTOMER],
+                   [i for i, t in enumerate(conversation.turns) if t.speaker == AGENT])
+    return {bid: judge(bid, behaviour, turns) for bid, behaviour in checklist.behaviours.items()}
 
 
-def judge(bid: str, behaviour: Behaviour, speakers: Sequence[str],
-          cue_sets: Sequence[frozenset[str]]) -> BehaviourVerdict:
+def judge(bid: str, behaviour: Behaviour, turns: _Turns) -> BehaviourVerdict:
     """One behaviour's verdict, following the checklist's applies_when and met_when."""
-    customer_turns = [i for i, s in enumerate(speakers) if s == CUSTOMER]
-    agent_turns = [i for i, s in enumerate(speakers) if s == AGENT]
+    cue_sets, customer_turns, agent_turns = turns
     trigger_cue = behaviour.applies_when.customer_cue
     rule = behaviour.met_when
     trigger = next((i for i in customer_turns if trigger_cue is None or trigger_cue in cue_sets[i]),

@@ -213,6 +213,25 @@ def test_fast_text_helpers_equal_their_plain_forms():
             w for w in words if not w[0].isupper() or w == "I").lower(), text
         assert cues.candidate_stems(text) == [
             (word, stem) for word, stem, _ in cues.candidate_words(text)], text
+        assert cues.normalize_quotes(text) == text.translate(CURLY_TO_STRAIGHT), text
+
+
+CURLY_TO_STRAIGHT = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def test_csv_rows_are_written_as_csv_dictwriter_writes_them():
+    import csv
+    import io
+
+    from empathy_audit.formatters.csv_export import safe_cell, to_csv
+    rows = [{"a": "=1+2", "b": 'say "hi", ok\nbye'}, {"b": "-x"}, {"a": "@y", "b": "plain"}]
+    plain = io.StringIO()
+    writer = csv.DictWriter(plain, ["a", "b"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows)
+    assert to_csv(rows, ["a", "b"]) == plain.getvalue()
+    with pytest.raises(ValueError, match="not a column"):
+        to_csv([{"a": "1", "c": "2"}], ["a", "b"])
 
 
 def test_sentiment_gate_only_skips_texts_textblob_scores_at_or_above_zero():
