@@ -10,6 +10,7 @@ from .errors import UserError
 from .expectations import NOT_VERDICT_COLUMNS, _unsafe
 from .loaders import read_csv_file
 from .model import MET, MISSED
+from .scoring import met_rate
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +83,7 @@ def _number(text: str | None) -> float | None:
 
 
 def _met_rate(tables: ExportTables, behaviour: str) -> float | None:
-    verdicts = [v.get(behaviour) for v in tables.verdicts.values()]
-    met, missed = verdicts.count(MET), verdicts.count(MISSED)
-    return met / (met + missed) if met + missed else None
+    return met_rate([v.get(behaviour) for v in tables.verdicts.values()])
 
 
 def diff_exports(old: ExportTables, new: ExportTables) -> ExportDiff:

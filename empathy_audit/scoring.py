@@ -104,7 +104,11 @@ def conversation_score(checklist: Checklist, verdicts: dict[str, BehaviourVerdic
 
 
 def met_rate(verdicts: Sequence[str]) -> float | None:
-    met, missed = verdicts.count(MET), verdicts.count(MISSED)
+    return rate(verdicts.count(MET), verdicts.count(MISSED))
+
+
+def rate(met: int, missed: int) -> float | None:
+    """The share of applicable verdicts met; None when none applied."""
     return met / (met + missed) if met + missed else None
 
 

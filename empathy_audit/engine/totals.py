@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..checklist import Checklist
 from ..model import MET, MISSED, NA, AgentSummary, AuditResult, LoadReport
-from ..scoring import mean
+from ..scoring import mean, rate
 from .work import ScoredConversation
 
 
@@ -46,14 +46,9 @@ class Totals:
 
     def result(self, report: LoadReport) -> AuditResult:
         agents = [AgentSummary(agent_id, len(a.scores), mean(a.scores),
-                               {b: _rate(a.met[i], a.missed[i])
+                               {b: rate(a.met[i], a.missed[i])
                                 for i, b in enumerate(self.behaviours)})
                   for agent_id, a in sorted(self.agents.items())]
         return AuditResult(self.checklist.name, self.behaviours, [], agents, report,
                            mean(self.scores), self.counts,
                            totals=(len(self.scores), self.turns))
-
-
-def _rate(met: int, missed: int) -> float | None:
-    """``scoring.met_rate`` from counts instead of a list of verdicts."""
-    return met / (met + missed) if met + missed else None

@@ -14,6 +14,7 @@ from datetime import datetime
 import pandas as pd
 
 from ..model import MET, MISSED, NA, AgentSummary, AuditResult, ConversationResult
+from ..scoring import rate
 from . import records
 from .csv_export import safe_cell, to_csv
 
@@ -96,10 +97,10 @@ def behaviours_frame(result: AuditResult) -> pd.DataFrame:
     rows = []
     for b in result.behaviours:
         counts = result.behaviour_counts[b]
-        applicable = counts[MET] + counts[MISSED]
+        met_rate = rate(counts[MET], counts[MISSED])
         rows.append({"behaviour": b, "met": counts[MET], "missed": counts[MISSED],
                      "n/a": counts[NA],
-                     "met_rate": round(counts[MET] / applicable, 3) if applicable else None})
+                     "met_rate": None if met_rate is None else round(met_rate, 3)})
     return pd.DataFrame(rows, columns=["behaviour", "met", "missed", "n/a", "met_rate"])
 
 

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from ..checklist import Checklist
 from ..model import AGENT, CUSTOMER, MET, MISSED, NA, AuditResult, ConversationResult
+from ..scoring import rate
 from . import ordering, records
 
 VERDICT_STYLE = {MET: "green", MISSED: "bold red", NA: "dim"}
@@ -85,9 +86,8 @@ def behaviours_table(result: AuditResult, top: int | None = None) -> Table:
         table.add_column(column, justify="left" if column == "behaviour" else "right")
     for b in _limit(result.behaviours, top, table, "behaviours"):
         counts = result.behaviour_counts[b]
-        applicable = counts[MET] + counts[MISSED]
         table.add_row(b, str(counts[MET]), str(counts[MISSED]), str(counts[NA]),
-                      _rate_cell(counts[MET] / applicable if applicable else None, bar=True))
+                      _rate_cell(rate(counts[MET], counts[MISSED]), bar=True))
     return table
 
 
