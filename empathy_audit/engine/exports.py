@@ -3,12 +3,10 @@ chunk in a staging directory; agents.csv and skipped.csv follow the totals; then
 moves into place, all or none, as ``csv_export.write_files_atomically`` does."""
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
-from ..formatters.csv_export import export_tables
+from ..formatters.csv_export import export_tables, move_into_place, staging_directory
 from ..model import AuditResult
 from .work import STREAMED_TABLES
 
@@ -18,8 +16,7 @@ class StreamedExports:
         """``empty``: a result with no conversations, for the headers."""
         self.directory = directory
         self.names = list(export_tables(empty))   # the same files, in the same order
-        directory.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(tempfile.mkdtemp(prefix=".empathy-audit-", dir=directory))
+        self.staging = staging_directory(directory)
         self.handles = {}
         for name, text in export_tables(empty).items():
             if name in STREAMED_TABLES:
@@ -37,11 +34,7 @@ class StreamedExports:
         for name, text in export_tables(result).items():
             if name not in STREAMED_TABLES:
                 (self.staging / name).write_text(text, encoding="utf-8", newline="")
-        written = []
-        for name in self.names:
-            final = self.directory / name
-            os.replace(self.staging / name, final)
-            written.append(final)
+        written = move_into_place(self.staging, self.directory, self.names)
         self.discard()
         return written
 

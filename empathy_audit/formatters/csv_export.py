@@ -54,10 +54,26 @@ def export_tables(result: AuditResult) -> dict[str, str]:
     }
 
 
+def staging_directory(directory: Path) -> Path:
+    """A private temporary directory inside ``directory``, where files are built before
+    :func:`move_into_place` moves them all (the same file system: each move is atomic)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=".empathy-audit-", dir=directory))
+
+
+def move_into_place(staging: Path, directory: Path, names) -> list[Path]:
+    written = []
+    for name in names:
+        final = directory / name
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / name, final)
+        written.append(final)
+    return written
+
+
 def write_files_atomically(directory: Path, files: dict[str, str | bytes]) -> list[Path]:
     """Write all files or none: build them in a temp dir beside ``directory``, then move."""
-    directory.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".empathy-audit-", dir=directory))
+    staging = staging_directory(directory)
     try:
         for name, content in files.items():
             target = staging / name
@@ -66,13 +82,7 @@ def write_files_atomically(directory: Path, files: dict[str, str | bytes]) -> li
                 target.write_bytes(content)
             else:
                 target.write_text(content, encoding="utf-8", newline="")
-        written = []
-        for name in files:
-            final = directory / name
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / name, final)
-            written.append(final)
-        return written
+        return move_into_place(staging, directory, files)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
