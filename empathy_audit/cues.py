@@ -31,10 +31,14 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?", re.IGNORECASE)
 # first: a pattern that starts with a class (not a group) lets ``re`` skip ahead in C to
 # where a URL can start, 2.3x faster.
 _URL = re.compile("[hHwW](?:(?<=[hH])[tT][tT][pP][sS\u017f]?://|(?<=[wW])[wW][wW]\\.)\\S+")
-_HANDLE = re.compile(r"[@#]\w+|<HANDLE_\d+>")   # a redacted @handle is still one
+# "[@#]\w+|<HANDLE_\d+>" (a redacted @handle is still one), one class first as _URL
+_HANDLE = re.compile(r"[@#<](?:(?<=[@#])\w+|(?<=<)HANDLE_\d+>)")
 _NOT_LETTER_TO_SPACE = bytes(c if chr(c).isascii() and chr(c).isalpha() else 32
                              for c in range(256))
 _SIGNATURE = re.compile(r"(?:\s[\^*~-]\s?[A-Za-z]{1,4}|\s/[A-Za-z]{1,4})\s*$")
+# A signature's last letter is the text's last non-space: it starts at most this far before
+# the end of text.rstrip() (" - abcd"), and re's \s is what str.rstrip() strips.
+_SIGNATURE_LONGEST = 7
 
 
 def normalize_quotes(text: str) -> str:
@@ -269,10 +273,16 @@ def content_words(text: str, ignore: frozenset[str]) -> dict[str, list[tuple[int
     return found
 
 
+def _without_signature(text: str) -> str:
+    """``_SIGNATURE.sub("", text)``, searching the tail only (3x faster)."""
+    found = _SIGNATURE.search(text, max(0, len(text.rstrip()) - _SIGNATURE_LONGEST))
+    return text if found is None else text[:found.start()] + text[found.end():]
+
+
 def canned_key(text: str) -> str:
     """A reply reduced to its template: no handles, URLs, signature, digits, punctuation or
     capitalised words (names: "Sorry for the trouble, James!" is the same template for all)."""
-    text = _SIGNATURE.sub("", _strip_noise(normalize_quotes(text)))
+    text = _without_signature(_strip_noise(normalize_quotes(text)))
     # The runs of ASCII letters (re.findall("[A-Za-z]+"), three times slower)
     words = text.encode("ascii", "replace").translate(_NOT_LETTER_TO_SPACE).decode().split()
     return " ".join([w for w in words if not w[0].isupper() or w == "I"]).lower()

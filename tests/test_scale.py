@@ -198,15 +198,27 @@ def test_ignorecase_extra_characters_are_complete():
 
 
 def test_fast_text_helpers_equal_their_plain_forms():
-    """The URL regex with its case spelled out, canned_key's bytes-level word split, and the
-    customer's words without their spans."""
+    """The URL and handle regexes with one class first, canned_key's signature search in the
+    tail and bytes-level word split, and the customer's words without their spans."""
     from empathy_audit import cues
     plain_url = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
-    texts = corpus_texts() + ["see HTTPſ://a.b/c hTtP://x WWW.y.z www.ſ Ww.no http:/no",
-                              "Sorry, JAMES! \u212aelvin İ ı café 'quoted' \u2019curly\u2019 -JD"]
+    plain_handle = re.compile(r"[@#]\w+|<HANDLE_\d+>")
+
+    def blanked(regex, text):
+        return regex.sub(lambda m: " " * len(m.group()), text)
+
+    texts = corpus_texts() + [
+        "see HTTPſ://a.b/c hTtP://x WWW.y.z www.ſ Ww.no http:/no",
+        "Sorry, JAMES! \u212aelvin İ ı café 'quoted' \u2019curly\u2019 -JD",
+        "@a_1 #tag <HANDLE_12> <HANDLE_> <handle_3> @ # <@x #<HANDLE_4>",
+        "thanks ^AB  \n", "ok /abc\n", "no -abcde", "x ~ Jo\u3000\u2003", "-JD", " -J", "\t/Ab \n\n",
+        "a -JD and more", "sig -Jo \x1c", "thanks - abcd ",
+    ]
     for text in texts:
         assert [m.span() for m in cues._URL.finditer(text)] == [
             m.span() for m in plain_url.finditer(text)], text
+        assert cues._strip_noise(text) == blanked(plain_handle, blanked(plain_url, text)), text
+        assert cues._without_signature(text) == cues._SIGNATURE.sub("", text), text
         stripped = cues._SIGNATURE.sub("", cues._strip_noise(cues.normalize_quotes(text)))
         words = re.findall("[A-Za-z]+", stripped)
         assert cues.canned_key(text) == " ".join(
