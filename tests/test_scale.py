@@ -19,8 +19,8 @@ from empathy_audit import audit, load_checklist
 from empathy_audit.checklist import phrase_regex
 from empathy_audit.cli import app
 from empathy_audit.cues import normalize_quotes
-from empathy_audit.engine import factored
-from empathy_audit.engine.run import stream_audit
+from empathy_audit.engine import dispatch, factored
+from empathy_audit.engine.run import no_more_than_chunks, stream_audit
 from empathy_audit.formatters.csv_export import export_tables, write_exports
 
 REPO = Path(__file__).resolve().parent.parent
@@ -84,7 +84,13 @@ def test_dask_engine_on_a_local_cluster_equals_in_memory(inputs, expected, tmp_p
     assert_same_exports(tmp_path, expected)
 
 
-def test_cli_jobs_and_engines_write_identical_exports(inputs, tmp_path):
+def test_cli_jobs_and_engines_write_identical_exports(inputs, tmp_path, monkeypatch):
+    from empathy_audit.engine import run
+    monkeypatch.setattr(run, "TURNS_PER_CHUNK", 97)   # chunks enough for two workers
+    pools = []
+    in_processes = dispatch.run_in_processes
+    monkeypatch.setattr(dispatch, "run_in_processes", lambda chunks, scorer, jobs: (
+        pools.append(jobs) or in_processes(chunks, scorer, jobs)))
     runner = CliRunner()
     outputs = {}
     runs = {"jobs1": ["--jobs", "1"], "jobs2": ["--jobs", "2"], "json": ["-f", "json"]}
@@ -103,6 +109,20 @@ def test_cli_jobs_and_engines_write_identical_exports(inputs, tmp_path):
         assert read_exports(tmp_path / name) == first, name
     assert outputs["jobs1"] == outputs["jobs2"]
     assert "Read " in outputs["jobs1"]
+    assert pools == [2]   # --jobs 2 ran two worker processes
+
+
+def test_no_more_workers_than_chunks(monkeypatch):
+    assert [no_more_than_chunks(4, turns, 100) for turns in (0, 1, 100, 101, 250, 10_000)] == [
+        1, 1, 1, 2, 3, 4]
+    pools = []
+    monkeypatch.setattr(dispatch, "run_in_processes", lambda chunks, scorer, jobs: (
+        pools.append(jobs) or map(scorer, chunks)))
+    stream_audit([SAMPLES], jobs=4)   # one chunk: scored here, no pool
+    assert pools == []
+    stream_audit([SAMPLES], jobs=4, turns_per_chunk=5)
+    turns = stream_audit([SAMPLES], jobs=1).turn_count
+    assert pools == [min(4, -(-turns // 5))] and turns > 10
 
 
 def test_interleaved_csv_with_skips_streams_like_load(tmp_path):

@@ -62,8 +62,8 @@ def audit(
                     "conversations.")] = None,
     quiet: QuietOpt = False,
     jobs: Annotated[Optional[int], typer.Option(
-        "--jobs", "-j", min=1, help="Worker processes (default: the number of cores). "
-        "Results are the same for any number.")] = None,
+        "--jobs", "-j", min=1, help="Worker processes (default: the number of cores; "
+        "never more than chunks of 2,000 turns). Results are the same for any number.")] = None,
     engine: Annotated[Engine, typer.Option(
         help="local: worker processes on this machine; dask: a Dask cluster "
         "(pip install 'empathy-audit[dask]').")] = Engine.local,
