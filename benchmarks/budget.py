@@ -49,7 +49,7 @@ import bench  # noqa: E402
 from empathy_audit import cues  # noqa: E402
 from empathy_audit.checklist import load_checklist  # noqa: E402
 from empathy_audit.engine.dispatch import default_jobs  # noqa: E402
-from empathy_audit.engine.streaming import Source, chunks, conversations, scan  # noqa: E402
+from empathy_audit.engine.streaming import Source, conversations, scan  # noqa: E402
 from empathy_audit.model import AGENT, CUSTOMER  # noqa: E402
 
 TARGET = 8
@@ -127,9 +127,8 @@ def texts_sent_to_sentiment(corpus: Path) -> list[str]:
     scanned = scan(source)
     cues.sentiment = recording
     try:
-        for chunk in chunks(conversations(source, scanned), 2000):
-            for conversation in chunk:
-                finder.find(conversation)
+        for conversation in conversations(source, scanned):
+            finder.find(conversation)
     finally:
         cues.sentiment = real
     return sent

@@ -231,8 +231,8 @@ def test_fast_text_helpers_equal_their_plain_forms():
         "see HTTPſ://a.b/c hTtP://x WWW.y.z www.ſ Ww.no http:/no",
         "Sorry, JAMES! \u212aelvin İ ı café 'quoted' \u2019curly\u2019 -JD",
         "@a_1 #tag <HANDLE_12> <HANDLE_> <handle_3> @ # <@x #<HANDLE_4>",
-        "thanks ^AB  \n", "ok /abc\n", "no -abcde", "x ~ Jo\u3000\u2003", "-JD", " -J", "\t/Ab \n\n",
-        "a -JD and more", "sig -Jo \x1c", "thanks - abcd ",
+        "thanks ^AB  \n", "ok /abc\n", "no -abcde", "x ~ Jo\u3000\u2003", "-JD", " -J",
+        "\t/Ab \n\n", "a -JD and more", "sig -Jo \x1c", "thanks - abcd ",
     ]
     for text in texts:
         assert [m.span() for m in cues._URL.finditer(text)] == [
