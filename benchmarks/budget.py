@@ -36,21 +36,21 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "benchmarks"))
+sys.path.insert(0, str(REPO))   # the benchmarks' own folder is on the path as the script's
 
 import re2  # noqa: E402
 
 import bench  # noqa: E402
 from empathy_audit import cues  # noqa: E402
-from empathy_audit.checklist import load_checklist  # noqa: E402
+from empathy_audit.checklist import Checklist, load_checklist  # noqa: E402
 from empathy_audit.engine.dispatch import default_jobs  # noqa: E402
+from empathy_audit.engine.prefilter import relaxed_options  # noqa: E402
 from empathy_audit.engine.streaming import Source, conversations, scan  # noqa: E402
 from empathy_audit.model import AGENT, CUSTOMER  # noqa: E402
+from prefilter import ROLES, median_time  # noqa: E402   (benchmarks/prefilter.py)
 
 TARGET = 8
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -70,15 +70,6 @@ for matcher in [*finder.words.values(), *(m.words for m in finder.engagement.val
 _analyzer()("warm")
 print(time.process_time() - start)
 """
-
-
-def median_seconds(run, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def child_cpu_seconds(code: str, runs: int) -> float:
@@ -113,7 +104,7 @@ def texts_by_speaker(corpus: Path) -> dict[str, list[tuple[str, str, str]]]:
     return found
 
 
-def texts_sent_to_sentiment(corpus: Path) -> list[str]:
+def texts_sent_to_sentiment(corpus: Path, finder: cues.CueFinder) -> list[str]:
     """The texts the cue finder hands to TextBlob, in a run over the whole corpus."""
     sent: list[str] = []
     real = cues.sentiment
@@ -122,7 +113,6 @@ def texts_sent_to_sentiment(corpus: Path) -> list[str]:
         sent.append(text)
         return real(text)
 
-    finder = cues.CueFinder(load_checklist(None))
     source = Source.of([corpus])
     scanned = scan(source)
     cues.sentiment = recording
@@ -134,18 +124,14 @@ def texts_sent_to_sentiment(corpus: Path) -> list[str]:
     return sent
 
 
-def screening_filters() -> dict[str, re2.Filter]:
+def screening_filters(checklist: Checklist, finder: cues.CueFinder) -> dict[str, re2.Filter]:
     """Per speaker, one FilteredRE2 of the relaxed patterns of every cue regex it is run on."""
-    checklist = load_checklist(None)
-    finder = cues.CueFinder(checklist)
-    options = re2.Options()
-    options.never_capture = True
-    options.max_mem = 16 << 20
+    options = relaxed_options()
     filters = {AGENT: re2.Filter(), CUSTOMER: re2.Filter()}
     matchers = [*finder.words.items(), *((c, m.words) for c, m in finder.engagement.items())]
     for cue_id, matcher in matchers:
         speaker = checklist.cues[cue_id].speaker
-        for screened in (matcher.regex, matcher.exclude, matcher.veto, matcher.default_unless):
+        for screened in (getattr(matcher, role) for role in ROLES):
             if screened is not None and screened.relaxed:
                 for kind in ((AGENT, CUSTOMER) if speaker == "any" else (speaker,)):
                     filters[kind].Add(screened.relaxed, options)
@@ -156,10 +142,12 @@ def screening_filters() -> dict[str, re2.Filter]:
 
 def floors(corpus: Path, runs: int) -> dict[str, float]:
     """CPU seconds of each part no Python rewrite avoids, on this corpus."""
+    checklist = load_checklist(None)
+    finder = cues.CueFinder(checklist)
     texts = texts_by_speaker(corpus)
-    sentiment_texts = texts_sent_to_sentiment(corpus)
+    sentiment_texts = texts_sent_to_sentiment(corpus, finder)
     analyzer = cues._analyzer()
-    filters = screening_filters()
+    filters = screening_filters(checklist, finder)
     encoded = {speaker: [t.encode("utf-8", "surrogatepass") for _, _, t in rows]
                for speaker, rows in texts.items()}
 
@@ -183,11 +171,11 @@ def floors(corpus: Path, runs: int) -> dict[str, float]:
     return {
         "start-up: interpreter and imports": child_cpu_seconds(IMPORTS, runs),
         "start-up: cue finder and lexicon": reported_seconds(COMPILE, runs),
-        "reading (json.loads, once)": median_seconds(read, runs),
+        "reading (json.loads, once)": median_time(read, runs),
         f"sentiment ({len(sentiment_texts):,} texts)":
-            median_seconds(lambda: [analyzer(t) for t in sentiment_texts], runs),
-        "screening (FilteredRE2 atoms)": median_seconds(screen, runs),
-        "writing (ids and text, csv)": median_seconds(write, runs),
+            median_time(lambda: [analyzer(t) for t in sentiment_texts], runs),
+        "screening (FilteredRE2 atoms)": median_time(screen, runs),
+        "writing (ids and text, csv)": median_time(write, runs),
     }
 
 
