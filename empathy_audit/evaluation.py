@@ -45,17 +45,69 @@ class BehaviourAgreement:
         return cohen_kappa(self.confusion, self.compared)
 
 
-def cohen_kappa(confusion: dict[str, dict[str, int]], n: int) -> float | None:
-    """Cohen's kappa over the three verdicts. 1.0 when both raters agree on everything,
-    including the degenerate case where both used a single verdict throughout."""
+def cohen_kappa(confusion: dict[str, dict[str, int]], n: int,
+                values: tuple[str, ...] = VERDICTS) -> float | None:
+    """Cohen's kappa over ``values`` (the three verdicts unless told). 1.0 when both raters
+    agree on everything, including the degenerate case where both used a single value
+    throughout."""
     if not n:
         return None
-    observed = sum(confusion[v][v] for v in VERDICTS) / n
-    expected = sum(sum(confusion[v].values()) * sum(confusion[l][v] for l in VERDICTS)
-                   for v in VERDICTS) / (n * n)
+    observed = sum(confusion[v][v] for v in values) / n
+    expected = sum(sum(confusion[v].values()) * sum(confusion[l][v] for l in values)
+                   for v in values) / (n * n)
     if expected == 1:
         return 1.0 if observed == 1 else 0.0
     return (observed - expected) / (1 - expected)
+
+
+@dataclass(frozen=True)
+class CueAgreement:
+    """Agreement on one yes/no label (a cue on a turn): the counts of the 2x2 table."""
+    cue: str
+    both: int = 0          # labelled and found
+    label_only: int = 0    # labelled, not found (a miss)
+    tool_only: int = 0     # found, not labelled (a false alarm)
+    neither: int = 0
+
+    @classmethod
+    def of(cls, cue: str, pairs) -> "CueAgreement":
+        """``pairs``: (labelled, found) booleans, one per turn."""
+        counts = {(True, True): 0, (True, False): 0, (False, True): 0, (False, False): 0}
+        for labelled, found in pairs:
+            counts[(bool(labelled), bool(found))] += 1
+        return cls(cue, counts[(True, True)], counts[(True, False)], counts[(False, True)],
+                   counts[(False, False)])
+
+    @property
+    def turns(self) -> int:
+        return self.both + self.label_only + self.tool_only + self.neither
+
+    @property
+    def labelled(self) -> int:
+        return self.both + self.label_only
+
+    @property
+    def precision(self) -> float | None:
+        found = self.both + self.tool_only
+        return self.both / found if found else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.both / self.labelled if self.labelled else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        if p is None or r is None:
+            return None
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def kappa(self) -> float | None:
+        yes, no = "yes", "no"
+        confusion = {yes: {yes: self.both, no: self.label_only},
+                     no: {yes: self.tool_only, no: self.neither}}
+        return cohen_kappa(confusion, self.turns, (yes, no))
 
 
 def read_labels(path: str | Path) -> tuple[dict[str, dict[str, str]], list[str]]:

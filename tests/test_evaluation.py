@@ -103,3 +103,16 @@ def test_a_short_label_row_is_an_error_not_silent_na(run, tmp_path):
     labels = write(tmp_path / "labels.csv", HEADER + "call-001,missed\n")
     result = run("evaluate", SAMPLES, "--labels", labels)
     assert result.exit_code == 2 and "labels.csv:2: row has 2 fields, header has 6" in result.stderr
+
+
+def test_cue_agreement_counts_and_kappa_worked_by_hand():
+    from empathy_audit.evaluation import CueAgreement
+    # 20 both, 5 missed, 10 false alarms, 65 neither: p = 20/30, r = 20/25,
+    # observed 0.85, chance (25*30 + 75*70) / 100^2 = 0.6, kappa (0.85-0.6)/0.4 = 0.625
+    a = CueAgreement.of("distress", [(True, True)] * 20 + [(True, False)] * 5
+                        + [(False, True)] * 10 + [(False, False)] * 65)
+    assert (a.turns, a.labelled) == (100, 25)
+    assert abs(a.precision - 2 / 3) < 1e-12 and abs(a.recall - 0.8) < 1e-12
+    assert abs(a.f1 - 2 * (2 / 3) * 0.8 / (2 / 3 + 0.8)) < 1e-12
+    assert abs(a.kappa - 0.625) < 1e-12
+    assert CueAgreement.of("x", []).kappa is None
