@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from .errors import UserError
 
@@ -41,6 +41,25 @@ class Unacknowledged(_Strict):
     agent_cue: str
 
 
+class FeatureSpec(_Strict):
+    """What a learned cue's model reads of a turn (all binary: present or not)."""
+    words: list[int] = []             # word n-gram sizes, e.g. [1, 2]
+    chars: list[int] = []             # character n-gram sizes within words, e.g. [3, 4, 5]
+    cues: list[str] = []              # words cues whose own phrases/patterns on the turn count
+    punctuation: bool = False         # "!!", "?!", "???"
+    capitals: bool = False            # shouted words (3+ capitals)
+    polarity: bool = False            # TextBlob polarity, bucketed
+    previous: bool = False            # who spoke before, and the listed cues' words there
+    length: bool = False              # the turn's length in words, bucketed
+
+    @field_validator("words", "chars")
+    @classmethod
+    def _sizes(cls, sizes: list[int]) -> list[int]:
+        if any(not 1 <= n <= 6 for n in sizes):
+            raise ValueError("n-gram sizes are between 1 and 6")
+        return sizes
+
+
 class Cue(_Strict):
     description: str = ""
     speaker: Literal["customer", "agent", "any"] = "any"
@@ -59,6 +78,10 @@ class Cue(_Strict):
     min_shared_words: int = Field(default=1, ge=1)
     min_own_words: int = Field(default=0, ge=0)  # 0: off; N: N content words of its own
     unacknowledged: Unacknowledged | None = None
+    # kind: learned (a linear model trained by `empathy-audit train` on reviewers' turn labels)
+    learns: str | None = None        # the turn label it learns (e.g. distress)
+    model: str | None = None         # its JSON file, relative to this checklist's file
+    features: FeatureSpec | None = None   # what `train` fits it on (default: training.py's)
 
     @field_validator("kind")
     @classmethod
@@ -113,10 +136,16 @@ class Checklist(_Strict):
     negation_window: int = Field(default=3, ge=1, le=10)
     cues: dict[str, Cue]
     behaviours: dict[str, Behaviour]
+    # cue id -> its loaded model (kind: learned); travels with the checklist to workers
+    _learned_models: dict = PrivateAttr(default_factory=dict)
 
     @property
     def behaviour_ids(self) -> list[str]:
         return list(self.behaviours)
+
+    @property
+    def learned_models(self) -> dict:
+        return self._learned_models
 
 
 # ---------------------------------------------------------------- locating keys
@@ -231,7 +260,9 @@ def default_checklist_path() -> Path:
     return Path(__file__).resolve().parent.parent / "checklists" / "default.yaml"
 
 
-def load_checklist(path: str | Path | None = None, parents: tuple[str, ...] = ()) -> Checklist:
+def load_checklist(path: str | Path | None = None, parents: tuple[str, ...] = (),
+                   models: bool = True) -> Checklist:
+    """``models=False``: the learned cues' model files are not read (``train`` writes them)."""
     path = Path(path) if path else default_checklist_path()
     source = str(path)
     try:
@@ -240,7 +271,7 @@ def load_checklist(path: str | Path | None = None, parents: tuple[str, ...] = ()
         raise UserError("checklist file not found", file=source) from None
     except UnicodeDecodeError:
         raise UserError("checklist is not valid UTF-8", file=source) from None
-    return parse_checklist(text, source, parents)
+    return parse_checklist(text, source, parents, models)
 
 
 def _extend(data: dict, source: str, locate: _Locator, parents: tuple[str, ...]) -> dict:
@@ -252,8 +283,11 @@ def _extend(data: dict, source: str, locate: _Locator, parents: tuple[str, ...])
     path = default_checklist_path() if name == "default" else (Path(source).parent / name)
     if str(path.resolve()) in parents or str(path.resolve()) == str(Path(source).resolve()):
         raise locate.error(("extends",), f"checklists extend each other in a cycle via {name!r}")
-    parent = load_checklist(path, parents + (str(Path(source).resolve()),))
+    parent = load_checklist(path, parents + (str(Path(source).resolve()),), models=False)
     merged = parent.model_dump(exclude={"extends"}, exclude_defaults=False)
+    for cue in merged["cues"].values():   # a model path stays relative to its own checklist
+        if cue.get("model"):
+            cue["model"] = str(path.parent / cue["model"])
     for key, value in data.items():
         if key in ("cues", "behaviours") and isinstance(value, dict):
             merged[key] = {**merged[key], **value}
@@ -263,7 +297,7 @@ def _extend(data: dict, source: str, locate: _Locator, parents: tuple[str, ...])
 
 
 def parse_checklist(text: str, source: str = "<checklist>",
-                    parents: tuple[str, ...] = ()) -> Checklist:
+                    parents: tuple[str, ...] = (), models: bool = True) -> Checklist:
     try:
         data = yaml.safe_load(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -290,6 +324,9 @@ def parse_checklist(text: str, source: str = "<checklist>",
         raise locate.error(first["loc"], _describe(first)) from None
     _check_references(checklist, locate)
     _check_patterns(checklist, locate)
+    _check_learned(checklist, locate)
+    if models:
+        _load_models(checklist, Path(source).parent)
     return checklist
 
 
@@ -346,6 +383,36 @@ def _check_cycles(checklist: Checklist, locate: _Locator) -> None:
 
     for cue_id in checklist.cues:
         visit(cue_id, ())
+
+
+def model_path(cue: Cue, checklist_dir: Path) -> Path:
+    """A learned cue's model file: its ``model`` path, relative to the checklist's folder."""
+    return checklist_dir / cue.model
+
+
+def _check_learned(checklist: Checklist, locate: _Locator) -> None:
+    for cue_id, cue in checklist.cues.items():
+        learned = cue.kind == "learned"
+        if not learned and cue.features is not None:
+            raise locate.error(("cues", cue_id, "features"), "'features' is for kind: learned")
+        for key in ("learns", "model"):
+            if learned and not getattr(cue, key):
+                raise locate.error(("cues", cue_id, key), f"a learned cue needs {key!r}")
+            if not learned and getattr(cue, key):
+                raise locate.error(("cues", cue_id, key), f"{key!r} is for kind: learned")
+        if learned and cue.speaker == "any":
+            raise locate.error(("cues", cue_id, "speaker"),
+                               "a learned cue is for customer or agent turns")
+
+
+def _load_models(checklist: Checklist, checklist_dir: Path) -> None:
+    from .cues.learned import check_feature_cues, load_model   # they import this module
+    for cue_id, cue in checklist.cues.items():
+        if cue.kind == "learned":
+            path = model_path(cue, checklist_dir)
+            model = load_model(path, cue_id, cue)
+            check_feature_cues(model, checklist, path)
+            checklist.learned_models[cue_id] = model
 
 
 def _check_patterns(checklist: Checklist, locate: _Locator) -> None:

@@ -3,8 +3,8 @@ show it. Each cue's matcher comes from its kind (kinds.py: the one place a kind 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
 from ..checklist import Checklist
 from ..model import AGENT, CUSTOMER, Conversation, CueMatch, Turn
@@ -20,6 +20,18 @@ class TurnSeen:
     customer: "CustomerSoFar"              # the customer's turns before this one
     last_customer_cues: set[str]           # cues of the customer's last turn
     found: dict[str, list[CueMatch]]       # cues found on this turn so far (dependency order)
+    words: dict[str, WordsMatcher]         # the checklist's words cues
+    previous: "TurnSeen | None" = None     # the turn before (agent or customer), if any
+    _own_words: dict[str, list[CueMatch]] = field(default_factory=dict)
+
+    def own_words(self, cue_id: str) -> list[CueMatch]:
+        """The matches of a words cue's own phrases and patterns on this turn (no includes,
+        sentiment or default; none on the other speaker's turns), found once whoever asks."""
+        if cue_id not in self._own_words:
+            matcher = self.words[cue_id]
+            self._own_words[cue_id] = matcher.find_words(self.text) \
+                if matcher.speaker in (self.turn.speaker, "any") else []
+        return self._own_words[cue_id]
 
 
 class CueFinder:
@@ -52,24 +64,31 @@ class CueFinder:
 
     def find(self, conversation: Conversation) -> list[list[CueMatch]]:
         """Cue matches per turn, sorted by position then cue id."""
-        per_turn = []
+        return [self.find_turn(seen) if seen else [] for seen in self.turns_seen(conversation)]
+
+    def turns_seen(self, conversation: Conversation) -> Iterator[TurnSeen | None]:
+        """Per turn, what its matchers see (None for a turn of neither side); the caller
+        finds its cues (``found``) before asking for the next."""
         customer = CustomerSoFar()
         last_customer_cues: set[str] = set()
+        previous = None
         for turn in conversation.turns:
-            found = self._turn(turn, customer, last_customer_cues)
-            per_turn.append(found)
+            if turn.speaker not in (AGENT, CUSTOMER):
+                yield None
+                continue
+            if previous is not None:
+                previous.previous = None   # one turn back is all a matcher sees
+            seen = TurnSeen(turn, normalize_quotes(turn.text), customer, last_customer_cues,
+                            {}, self.words, previous)
+            yield seen
             if turn.speaker == CUSTOMER:
                 customer.add(turn.text)
-                last_customer_cues = {m.cue for m in found}
-        return per_turn
+                last_customer_cues = set(seen.found)
+            previous = seen
 
-    def _turn(self, turn: Turn, customer: "CustomerSoFar",
-              last_customer_cues: set[str]) -> list[CueMatch]:
-        if turn.speaker not in (AGENT, CUSTOMER):
-            return []
-        seen = TurnSeen(turn, normalize_quotes(turn.text), customer, last_customer_cues, {})
+    def find_turn(self, seen: TurnSeen) -> list[CueMatch]:
         for cue_id in self.order:
-            if self.checklist.cues[cue_id].speaker not in (turn.speaker, "any"):
+            if self.checklist.cues[cue_id].speaker not in (seen.turn.speaker, "any"):
                 continue
             found = self.matchers[cue_id].find_on(seen)
             if found:

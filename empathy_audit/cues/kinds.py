@@ -6,9 +6,11 @@ finder.TurnSeen) and ``runs_last`` (True when it looks at the other cues of the 
 """
 from __future__ import annotations
 
+from .learned import LearnedMatcher
 from .rules import EngagementMatcher, WordsMatcher
 
 KINDS = {
     "words": WordsMatcher,
     "engagement": EngagementMatcher,
+    "learned": LearnedMatcher,
 }

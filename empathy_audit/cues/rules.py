@@ -69,6 +69,7 @@ class WordsMatcher:
     sentiment_below: float | None
     sentiment_above: float | None
     sentiment_veto_above: float | None
+    speaker: str = "any"
     includes: tuple[str, ...] = ()      # cues whose matches count as this one's
     only_with: tuple[str, ...] = ()     # the cue shows only on a turn showing one of these
     runs_last = False
@@ -88,6 +89,7 @@ class WordsMatcher:
             sentiment_below=cue.sentiment.below if cue.sentiment else None,
             sentiment_above=cue.sentiment.above if cue.sentiment else None,
             sentiment_veto_above=cue.sentiment.veto_above if cue.sentiment else None,
+            speaker=cue.speaker,
             includes=tuple(cue.includes),
             only_with=tuple(cue.only_with),
         )
@@ -98,7 +100,7 @@ class WordsMatcher:
         if self.only_with and not any(c in seen.found for c in self.only_with):
             return []
         text = seen.text
-        found = self.find_words(text)
+        found = list(seen.own_words(self.cue_id))
         found += [CueMatch(self.cue_id, m.start, m.end, m.text, f"via {included}")
                   for included in self.includes for m in seen.found.get(included, [])]
         if not found and self.uses_sentiment:
