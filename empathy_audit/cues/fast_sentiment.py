@@ -35,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import re
+import sys
 from functools import lru_cache, partial
 
 # The source of the TextBlob functions this module ports (textblob 0.20.1), by SHA-256.
@@ -315,9 +316,27 @@ def _why_not(text_module, en) -> str | None:
     return None
 
 
+def import_textblob() -> None:
+    """Import TextBlob without letting NLTK import scikit-learn and SciPy: NLTK imports them
+    whenever they are installed (as with the [train] extra), 1.5 s of start-up the audit
+    never uses."""
+    if "textblob.en" in sys.modules:
+        return
+    blocked = [name for name in ("sklearn", "scipy") if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None   # "import sklearn" raises ImportError; NLTK allows for it
+    try:
+        import textblob.en  # noqa: F401
+    finally:
+        for name in blocked:
+            if sys.modules.get(name, True) is None:
+                del sys.modules[name]
+
+
 @lru_cache(maxsize=1)
 def _load() -> tuple[Port | None, str | None]:
     try:
+        import_textblob()
         from textblob import _text
         from textblob import en
 

@@ -42,10 +42,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .factored import factor
+from .fast_sentiment import import_textblob
 
 
 def _loaded_lexicon():
     """textblob.en.sentiment, its lexicon read (it is read lazily)."""
+    import_textblob()
     from textblob.en import sentiment as lexicon
 
     if not dict.__len__(lexicon):
@@ -65,6 +67,7 @@ def _without_whitespace(lowered: str) -> str:
 
 @lru_cache(maxsize=1)
 def _gates() -> tuple[re.Pattern, re.Pattern]:
+    import_textblob()
     from textblob import _text
 
     lexicon = _loaded_lexicon()
@@ -99,6 +102,7 @@ class _Magnitudes:
 
 @lru_cache(maxsize=1)
 def _magnitudes() -> _Magnitudes:
+    import_textblob()
     from textblob import _text
 
     entries = {w: entry[None] for w, entry in dict.items(_loaded_lexicon()) if _can_be_token(w)}
