@@ -60,32 +60,35 @@ MapOpt = Annotated[Optional[list[str]], typer.Option(
 SpeakerOpt = Annotated[Optional[list[str]], typer.Option(
     "--speaker", help="Speaker label mapping LABEL=agent|customer|other (repeatable).")]
 EncodingOpt = Annotated[str, typer.Option(help="Text encoding of the input files.")]
+IdsPerFileOpt = Annotated[bool, typer.Option(
+    "--ids-per-file", help="Conversation ids are unique per file only: prefix each with its "
+                           "file (default: an id in two files is an error).")]
 
 
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar on stderr.")]
 
 
 def run_audit_command(paths, checklist, field_map, speakers, encoding, strict=False,
-                      quiet=False):
+                      quiet=False, ids_per_file=False):
     """Shared by every command that audits: options in, AuditResult out. Shows a progress
     bar on stderr for long runs, unless quiet or stderr is not a terminal."""
     with ScoringProgress(stderr, enabled=not quiet) as progress:
         result = run_audit(paths, checklist, field_map=_pairs(field_map, "--map"),
                            speaker_map=_pairs(speakers, "--speaker"), encoding=encoding,
-                           progress=progress)
+                           ids_per_file=ids_per_file, progress=progress)
     if strict:
         check_strict(result.report)
     return result
 
 
 def run_streamed_command(paths, checklist, field_map, speakers, encoding, strict, *,
-                         export_dir, jobs, engine, scheduler):
+                         export_dir, jobs, engine, scheduler, ids_per_file=False):
     """The same audit, streamed in chunks to worker processes or a Dask cluster; the
     conversations go to the exports and only the summary comes back."""
     return stream_audit(paths, checklist, export_dir=export_dir, jobs=jobs, engine=engine,
                         scheduler=scheduler, field_map=_pairs(field_map, "--map"),
                         speaker_map=_pairs(speakers, "--speaker"), encoding=encoding,
-                        on_scanned=check_strict if strict else None)
+                        ids_per_file=ids_per_file, on_scanned=check_strict if strict else None)
 
 
 def check_strict(report) -> None:

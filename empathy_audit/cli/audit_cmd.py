@@ -12,7 +12,8 @@ from ..checklist import load_checklist
 from ..errors import UserError
 from ..formatters import csv_export, terminal
 from . import ci
-from .app import (ChecklistOpt, EncodingOpt, MapOpt, PathsArg, QuietOpt, SpeakerOpt, app,
+from .app import (ChecklistOpt, EncodingOpt, IdsPerFileOpt, MapOpt, PathsArg, QuietOpt,
+                  SpeakerOpt, app,
                   run_audit_command, run_streamed_command, stderr, stdout, user_errors)
 
 
@@ -54,6 +55,7 @@ def audit(
     field_map: MapOpt = None,
     speakers: SpeakerOpt = None,
     encoding: EncodingOpt = "utf-8-sig",
+    ids_per_file: IdsPerFileOpt = False,
     strict: Annotated[bool, typer.Option(help="Treat any skipped row as an error (exit 2).")] = False,
     by: Annotated[Optional[By], typer.Option(
         "--by", help="Show only this table (default: agents and behaviours).")] = None,
@@ -92,13 +94,14 @@ def audit(
                          "memory in this process; --jobs and --engine are not used",
                          markup=False, highlight=False)
         result = run_audit_command(paths, checklist_model, field_map, speakers, encoding,
-                                   strict, quiet)
+                                   strict, quiet, ids_per_file)
         if export_dir is not None:
             csv_export.write_exports(result, export_dir)
     else:
         result = run_streamed_command(paths, checklist_model, field_map, speakers, encoding,
                                       strict, export_dir=export_dir, jobs=jobs,
-                                      engine=engine.value, scheduler=scheduler)
+                                      engine=engine.value, scheduler=scheduler,
+                                      ids_per_file=ids_per_file)
     code = ci.report(result, checklist_model, options, required, expected,
                      table_view={"by": by.value if by else None, "top": top})
     print_skipped(result)
@@ -114,6 +117,7 @@ def explain(
     field_map: MapOpt = None,
     speakers: SpeakerOpt = None,
     encoding: EncodingOpt = "utf-8-sig",
+    ids_per_file: IdsPerFileOpt = False,
     turn: Annotated[Optional[int], typer.Option(
         "--turn", "-t", min=0, help="Jump to this turn: show it with --context turns around it.")] = None,
     context: Annotated[int, typer.Option(min=0, help="Turns shown either side of --turn.")] = 2,
@@ -123,7 +127,8 @@ def explain(
 ):
     """Show one conversation turn by turn: cues with the deciding words, met and missed."""
     checklist_model = load_checklist(checklist)
-    result = run_audit_command(path, checklist_model, field_map, speakers, encoding)
+    result = run_audit_command(path, checklist_model, field_map, speakers, encoding,
+                               ids_per_file=ids_per_file)
     found = next((r for r in result.conversations
                   if r.conversation.conversation_id == conversation), None)
     if found is None:
