@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..checklist import load_checklist
-from ..errors import UserError
+from ..errors import UserError, one_line
 from ..formatters import csv_export, terminal
 from . import ci
 from .app import (ChecklistOpt, EncodingOpt, IdsPerFileOpt, MapOpt, PathsArg, QuietOpt,
@@ -30,7 +30,7 @@ class Engine(str, Enum):
 
 def print_skipped(result) -> None:
     for skipped in result.report.skipped[:20]:
-        stderr.print(f"skipped: {skipped.source}:{skipped.line}: {skipped.reason}",
+        stderr.print(one_line(f"skipped: {skipped.source}:{skipped.line}: {skipped.reason}"),
                      markup=False, highlight=False)
     if len(result.report.skipped) > 20:
         stderr.print(f"skipped: ... {len(result.report.skipped) - 20} more (see skipped.csv "
