@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import UserError
-from .loaders import (FIELD_ALIASES, GZIP_ERRORS, FieldMap, _turn_list_key, decode_text,
-                      files_under, format_of, gzip_error, is_gzip,
-                      normalize_speaker)
+from .loading.core import (FIELD_ALIASES, GZIP_ERRORS, FieldMap, _turn_list_key, decode_text,
+                           files_under, format_of, gzip_error, is_gzip, normalize_speaker)
 from .redaction import ConversationRedactor
 
 STRUCTURAL = ("conversation_id", "speaker", "agent_id", "turn", "timestamp")

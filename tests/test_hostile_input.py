@@ -10,7 +10,7 @@ import pytest
 
 from empathy_audit.engine.streaming import Source, conversations, scan
 from empathy_audit.errors import UserError
-from empathy_audit.loaders import load
+from empathy_audit.loading import load
 
 from .conftest import write, write_json
 
