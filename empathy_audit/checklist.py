@@ -297,6 +297,10 @@ def parse_checklist(text: str, source: str = "<checklist>",
         checklist = Checklist.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
+        if first["loc"][-1:] == ("[key]",):   # YAML reads `1:`, `null:`, `true:` as no string
+            key = first["loc"][-2]
+            raise locate.error(tuple(map(str, first["loc"][:-1])),
+                               f"key {key!r} is not a string; quote it") from None
         raise locate.error(first["loc"], _describe(first)) from None
     _check_ids(checklist, locate)
     _check_references(checklist, locate)

@@ -55,3 +55,10 @@ def test_short_extends_chain_still_loads(tmp_path):
     for i in range(5):
         write(tmp_path / f"e{i}.yaml", f"extends: e{i + 1}.yaml\n" if i < 4 else MINIMAL)
     assert list(load_checklist(tmp_path / "e0.yaml").behaviours) == ["acknowledge"]
+
+
+@pytest.mark.parametrize("key,line", [("1", "2"), ("2.5", "2"), ("null", r"\d+")])
+def test_keys_yaml_reads_as_no_string_are_located_errors(key, line):
+    text = MINIMAL.replace("  distress:", f"  {key}:").replace("customer_cue: distress",
+                                                               f"customer_cue: '{key}'")
+    fails(text, rf"c\.yaml:{line}: \[cues\..*\] key .* is not a string; quote it")
