@@ -80,7 +80,8 @@ def audit(
     --fail-on-critical, --by conversation) audit in memory, in this process.
 
     Exit codes: 0 all gates hold, 1 a gate failed (--fail-under, --require, --fail-on-critical,
-    --expect), 2 an error in the input, checklist or options."""
+    --expect), 2 an error in the input, checklist or options, 3 an internal error (a bug),
+    130/143 interrupted (Ctrl-C/SIGTERM)."""
     options = ci.CiOptions(format, output, fail_under, tuple(require or ()), fail_on_critical,
                            exit_zero, expect, update_expected)
     checklist_model = load_checklist(checklist)

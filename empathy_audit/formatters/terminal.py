@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..checklist import Checklist
+from ..errors import one_line
 from ..model import AGENT, CUSTOMER, MET, MISSED, NA, AuditResult, ConversationResult
 from ..scoring import rate
 from . import ordering, records
@@ -104,7 +105,7 @@ def print_audit(result: AuditResult, console: Console, by: str | None = None,
     console.print(f"Overall score: [bold]{overall}[/bold]")
     console.print(records.summary_line(result), markup=False, highlight=False, soft_wrap=True)
     for note in result.report.notes:
-        console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
+        console.print(one_line(f"note: {note}"), markup=False, highlight=False, soft_wrap=True)
 
 
 def highlighted(text: str, cues, style: str) -> Text:
