@@ -109,3 +109,18 @@ def test_report_tables_round_trip_every_control_character(run, hostile, tmp_path
     assert ids == {t["conversation_id"].strip() for t in hostile_turns()}
     sheets = pd.read_excel(out / "summary.xlsx", sheet_name=None, dtype=str)
     assert len(sheets["conversations"]) == len(ids)
+
+
+def test_redacted_csv_keeps_every_row_whole(run, tmp_path):
+    rows = [["conversation_id", "speaker", "text"]] + [
+        [f"c{n}", "customer", f"mail bob@example.com{ch}=1+1"] for n, ch in enumerate(CONTROL)]
+    source = tmp_path / "in" / "t.csv"
+    source.parent.mkdir()
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, quoting=csv.QUOTE_ALL).writerows(rows)
+    result = run("redact", source, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.stderr
+    redacted = read_back(tmp_path / "out" / "t.csv")
+    assert len(redacted) == len(rows)
+    assert [row[0] for row in redacted] == [row[0] for row in rows]
+    assert not any("bob@example.com" in row[2] for row in redacted)

@@ -49,10 +49,12 @@ def start_audit(tmp_path, jobs: str):
     return audit, parent.children(recursive=True), out
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_sigterm_removes_the_staging_directory_and_every_child(tmp_path, jobs):
+@pytest.mark.parametrize("jobs,signum,code", [("1", signal.SIGTERM, 143),
+                                               ("2", signal.SIGTERM, 143),
+                                               ("2", signal.SIGINT, 130)])
+def test_sigterm_removes_the_staging_directory_and_every_child(tmp_path, jobs, signum, code):
     audit, descendants, out = start_audit(tmp_path, jobs)
-    audit.send_signal(signal.SIGTERM)
+    audit.send_signal(signum)
     try:   # stderr reaches EOF only when no process holds it open any more
         _, stderr = audit.communicate(timeout=30)
     except subprocess.TimeoutExpired:
@@ -60,12 +62,13 @@ def test_sigterm_removes_the_staging_directory_and_every_child(tmp_path, jobs):
         for process in descendants:
             process.kill()
         pytest.fail("stderr still open 30 s after SIGTERM")
-    assert audit.returncode == 143, stderr.decode()
+    assert audit.returncode == code, stderr.decode()
     assert list(out.iterdir()) == [], "staging directory or partial exports left behind"
     gone, alive = psutil.wait_procs(descendants, timeout=10)
     assert alive == [], f"still running: {[p.cmdline() for p in alive]}"
     assert b"Traceback" not in stderr
-    assert stderr.decode().strip().splitlines()[-1].startswith("error: terminated")
+    assert stderr.decode().strip().splitlines() == [
+        f"error: terminated by {'SIGTERM' if code == 143 else 'Ctrl-C'}; exports not written"]
 
 
 def test_workers_die_with_a_killed_auditor(tmp_path):
