@@ -4,6 +4,7 @@ conversation's text, label or disagreement is printed.
 
     python benchmarks/accuracy.py                      # the tables, as in the README
     python benchmarks/accuracy.py --json figures.json  # and every figure as JSON
+    python benchmarks/accuracy.py --update-readme      # write the tables into README.md
 
 The whole corpus (``conversations.jsonl``) is audited once, as a user would (canned replies
 are found across it), then compared with:
@@ -109,13 +110,32 @@ def main(argv: list[str] | None = None) -> int:
                         help="the customer-care data directory (default: ../shared/...)")
     parser.add_argument("--checklist", help="checklist YAML (default: the bundled one)")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument("--update-readme", action="store_true",
+                        help="replace the block between the accuracy markers in README.md")
     args = parser.parse_args(argv)
     figures = measure(args.shared, args.checklist)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n",
                              encoding="utf-8")
-    print(markdown(figures))
+    block = markdown(figures)
+    if args.update_readme:
+        update_readme(REPO / "README.md", block)
+    print(block)
     return 0
+
+
+def readme_block(text: str) -> tuple[int, int]:
+    """Start and end offsets of the generated block in README.md's text."""
+    start, end = text.find(BEGIN), text.find(END)
+    if start < 0 or end < start:
+        raise SystemExit(f"README.md has no block between {BEGIN!r} and {END!r}")
+    return start, end + len(END)
+
+
+def update_readme(path: Path, block: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    start, end = readme_block(text)
+    path.write_text(text[:start] + block + text[end:], encoding="utf-8")
 
 
 if __name__ == "__main__":
