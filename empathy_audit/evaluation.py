@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .checklist import Checklist
 from .errors import UserError
-from .loaders import read_csv_file
+from .loading import read_csv_file
 from .model import MET, MISSED, NA, AuditResult, ConversationResult
 
 VERDICTS = (MET, MISSED, NA)
