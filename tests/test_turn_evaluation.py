@@ -5,25 +5,13 @@ import json
 import pytest
 
 from .conftest import CARE, needs_shared, write
+from .test_checklist import MINIMAL
 
-CHECKLIST = """\
-cues:
-  distress:
-    speaker: customer
-    phrases: [upset]
-  acknowledgement:
-    speaker: agent
-    phrases: [sorry]
-  greeting:
-    speaker: agent
-    phrases: [hello]
-behaviours:
-  acknowledge:
-    title: Pause and acknowledge
-    description: Acknowledge distress.
-    applies_when: {customer_cue: distress}
-    met_when: {agent_cue: acknowledgement, turns: first_reply}
-"""
+# the minimal checklist (distress "upset", acknowledgement "sorry", behaviour acknowledge) and
+# a cue no behaviour uses
+CHECKLIST = MINIMAL.replace("behaviours:", "  greeting:\n    speaker: agent\n    phrases: [hello]\n"
+                            "behaviours:")
+
 
 CONVERSATIONS = [
     ("c1", [("customer", "I am upset, the order is late"), ("agent", "Sorry about that"),
