@@ -24,9 +24,9 @@ from .checklist import Checklist, FeatureSpec, default_checklist_path, load_chec
 from .cues.finder import CueFinder
 from .cues.learned import FORMAT, VERSION, LearnedModel, features, load_model, model_bytes
 from .errors import UserError
-from .evaluation import CueAgreement
-from .loaders import load, read_csv_file
-from .model import AGENT, CUSTOMER, Conversation
+from .evaluation import CueAgreement, TurnLabel, read_ids, read_turn_labels
+from .loading import load
+from .model import Conversation
 
 FOLDS = 5
 C = 0.5                 # inverse regularisation strength, chosen by cross-validation
@@ -37,54 +37,6 @@ THRESHOLDS = [round(0.05 * i, 2) for i in range(2, 19)]   # 0.10 .. 0.90
 
 
 # ---------------------------------------------------------------- inputs
-
-@dataclass(frozen=True)
-class TurnLabel:
-    speaker: str
-    cues: frozenset[str]
-    line: int
-
-
-def read_turn_labels(path: str | Path) -> tuple[dict[str, dict[int, TurnLabel]], str]:
-    """conversation_id -> 0-based turn -> its label (``conversation_id,turn,speaker,cues``,
-    cues separated by ``;``)."""
-    source = str(path)
-    try:
-        header, rows = read_csv_file(Path(path))
-    except FileNotFoundError:
-        raise UserError("turn labels file not found", file=source) from None
-    for column in ("conversation_id", "turn", "speaker", "cues"):
-        if column not in header:
-            raise UserError(f"turn labels need a {column!r} column", file=source, line=1,
-                            key=column)
-    labels: dict[str, dict[int, TurnLabel]] = {}
-    for line, row in rows:
-        cid, turn, speaker = row["conversation_id"].strip(), row["turn"].strip(), \
-            row["speaker"].strip().lower()
-        if not cid:
-            raise UserError("empty conversation_id", file=source, line=line, key="conversation_id")
-        if not turn.isdigit():
-            raise UserError(f"turn {turn!r} is not a 0-based turn number", file=source,
-                            line=line, key="turn")
-        if speaker not in (AGENT, CUSTOMER):
-            raise UserError(f"speaker {speaker!r} is not agent or customer", file=source,
-                            line=line, key="speaker")
-        if int(turn) in labels.get(cid, {}):
-            raise UserError(f"turn {turn} of {cid!r} is labelled twice", file=source, line=line,
-                            key="turn")
-        cues = frozenset(c.strip() for c in row["cues"].split(";") if c.strip())
-        labels.setdefault(cid, {})[int(turn)] = TurnLabel(speaker, cues, line)
-    return labels, source
-
-
-def read_ids(path: str | Path) -> set[str]:
-    """Conversation ids, one a line; blank lines and ``#`` comments ignored."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise UserError("ids file not found", file=str(path)) from None
-    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
-
 
 def fold_of(conversation_id: str) -> int:
     """The cross-validation fold of a conversation: a fixed hash of its id."""
@@ -314,8 +266,9 @@ def train(paths: list[str | Path], turn_labels: str | Path, checklist_path: str 
     checklist = load_checklist(checklist_path, models=False)
     checklist_dir = Path(checklist_path or default_checklist_path()).parent
     uses = _uses(checklist, only)
-    labels, source = read_turn_labels(turn_labels)
-    excluded = read_ids(exclude_ids) if exclude_ids else set()
+    source = str(turn_labels)
+    labels = read_turn_labels(turn_labels, set(checklist.cues))
+    excluded = read_ids(exclude_ids) if exclude_ids else frozenset()
     labels = {cid: turns for cid, turns in labels.items() if cid not in excluded}
     conversations, _ = load(paths)
     conversations = sorted((c for c in conversations if c.conversation_id in labels),

@@ -243,7 +243,7 @@ def test_train_leaves_excluded_conversations_out(tmp_path, run):
 
 @pytest.mark.parametrize("labels,expected", [
     ("conversation_id,turn,speaker,cues\nconv-00,x,customer,\n",
-     "labels.csv:2: [turn] turn 'x' is not a 0-based turn number"),
+     "labels.csv:2: [turn] turn 'x' is not a 0-based position"),
     ("conversation_id,turn,speaker,cues\nconv-00,1,customer,\n",
      "labels.csv:2: [speaker] turn 1 of 'conv-00' is a agent turn in the transcripts"),
     ("conversation_id,turn,speaker,cues\nconv-00,9,customer,\n",

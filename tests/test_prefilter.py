@@ -23,7 +23,7 @@ from empathy_audit.cues.prefilter import (Screened, Untranslatable, compile_rela
                                           may_match, relax)
 from empathy_audit.cues.rules import normalize_quotes
 from empathy_audit.formatters.csv_export import export_tables
-from empathy_audit.loaders import load
+from empathy_audit.loading import load
 
 from .conftest import ABCD, CARE, ROOT, SAMPLES, needs_shared
 
