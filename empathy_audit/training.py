@@ -217,7 +217,8 @@ def cross_validate(examples: list[Example], conversations: list[Conversation],
 
 def _checklist_cues(conversations: list[Conversation], labels: dict[str, dict[int, TurnLabel]],
                     checklist: Checklist, models: dict[str, LearnedModel]) -> list[tuple]:
-    """(label, cue ids found) of every labelled turn, by the whole checklist with ``models``."""
+    """(label, cue ids found) of every labelled turn, by the whole checklist with ``models``
+    (installed in ``checklist`` in place of whatever it had: a fold's own fits)."""
     checklist.learned_models.clear()
     checklist.learned_models.update(models)
     finder = CueFinder(checklist)
@@ -264,12 +265,28 @@ def train(paths: list[str | Path], turn_labels: str | Path, checklist_path: str 
           exclude_ids: str | Path | None = None) -> Trained:
     _sklearn()   # a missing extra is said before any work
     checklist = load_checklist(checklist_path, models=False)
-    checklist_dir = Path(checklist_path or default_checklist_path()).parent
     uses = _uses(checklist, only)
-    source = str(turn_labels)
-    labels = read_turn_labels(turn_labels, set(checklist.cues))
     excluded = read_ids(exclude_ids) if exclude_ids else frozenset()
-    labels = {cid: turns for cid, turns in labels.items() if cid not in excluded}
+    labels = {cid: turns for cid, turns in
+              read_turn_labels(turn_labels, set(checklist.cues)).items() if cid not in excluded}
+    conversations = _labelled_conversations(paths, labels, str(turn_labels))
+    fixed = _other_models(checklist, Path(checklist_path or default_checklist_path()).parent,
+                          uses)
+    specs = {u.cue_id: _spec(checklist, u.cue_id) for u in uses}
+    examples = labelled_examples(conversations, labels, str(turn_labels), checklist, specs)
+    figures = cross_validate(examples, conversations, labels, checklist, uses, fixed)
+    about = {"labels": Path(turn_labels).name, "C": C, "folds": FOLDS, "min_count": MIN_COUNT,
+             "excluded_ids": Path(exclude_ids).name if exclude_ids else None}
+    files = {Path(out) / Path(checklist.cues[use.cue_id].model).name:
+             _model_file(use, checklist, examples, cv, about) for use, cv in zip(uses, figures)}
+    for path, data in files.items():   # only once every fit has succeeded
+        write_atomically(path, data)
+    return Trained(figures, list(files), len(examples), len(conversations))
+
+
+def _labelled_conversations(paths: list[str | Path], labels: dict[str, dict[int, TurnLabel]],
+                            source: str) -> list[Conversation]:
+    """The labelled conversations of the transcripts, by id; every labelled one must be there."""
     conversations, _ = load(paths)
     conversations = sorted((c for c in conversations if c.conversation_id in labels),
                            key=lambda c: c.conversation_id)
@@ -278,26 +295,20 @@ def train(paths: list[str | Path], turn_labels: str | Path, checklist_path: str 
         line = min(label.line for label in labels[missing[0]].values())
         raise UserError(f"conversation {missing[0]!r} is labelled but not in the transcripts "
                         f"({len(missing)} such)", file=source, line=line, key="conversation_id")
-    fixed = {cue_id: m for cue_id, m in _other_models(checklist, checklist_dir, uses).items()}
-    specs = {u.cue_id: _spec(checklist, u.cue_id) for u in uses}
-    examples = labelled_examples(conversations, labels, source, checklist, specs)
-    figures = cross_validate(examples, conversations, labels, checklist, uses, fixed)
-    files = {}
-    for use, cv in zip(uses, figures):
-        mine = [e for e in examples if e.speaker == use.speaker]
-        weights, intercept, threshold = fit_with_threshold(mine, use)
-        training = {"labels": Path(source).name, "turns": len(mine),
-                    "conversations": len({e.conversation_id for e in mine}),
-                    "excluded_ids": Path(exclude_ids).name if exclude_ids else None,
-                    "C": C, "folds": FOLDS, "min_count": MIN_COUNT,
-                    "cross_validated": {k: _figures(getattr(cv, k))
-                                        for k in ("rules", "model", "checklist")}}
-        model = as_model(use, checklist, weights, intercept, threshold, training)
-        files[Path(out) / Path(checklist.cues[use.cue_id].model).name] = \
-            model_bytes(model.model_dump())
-    for path, data in files.items():
-        write_atomically(path, data)
-    return Trained(figures, list(files), len(examples), len(conversations))
+    return conversations
+
+
+def _model_file(use: Use, checklist: Checklist, examples: list[Example], cv: CueFigures,
+                about: dict) -> bytes:
+    """The final fit on every labelled turn of the cue's speaker, as the file's bytes."""
+    mine = [e for e in examples if e.speaker == use.speaker]
+    weights, intercept, threshold = fit_with_threshold(mine, use)
+    training = {**about, "turns": len(mine),
+                "conversations": len({e.conversation_id for e in mine}),
+                "cross_validated": {k: _figures(getattr(cv, k))
+                                    for k in ("rules", "model", "checklist")}}
+    return model_bytes(as_model(use, checklist, weights, intercept, threshold,
+                                training).model_dump())
 
 
 def _uses(checklist: Checklist, only: list[str] | None) -> list[Use]:
