@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,8 @@ def run(*args):
 @pytest.fixture
 def exports(tmp_path: Path) -> tuple[Path, Path]:
     text = DEFAULT_CHECKLIST.read_text(encoding="utf-8")
+    shutil.copytree(DEFAULT_CHECKLIST.parent / "models", tmp_path / "models",
+                    dirs_exist_ok=True)   # the copy's learned-cue model files
     stricter = tmp_path / "stricter.yaml"
     stricter.write_text(text.replace("agent_cue: follow_up, turns: all",
                                      "agent_cue: follow_up, turns: first_reply"), encoding="utf-8")

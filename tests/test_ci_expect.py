@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -77,6 +78,8 @@ def test_a_checklist_change_shows_up_as_changed_verdicts(tmp_path):
     before = {r["conversation_id"]: r for r in read_rows(expected)}
     # follow_up judged on the first reply only: conversations whose follow-up came later flip
     text = DEFAULT_CHECKLIST.read_text(encoding="utf-8")
+    shutil.copytree(DEFAULT_CHECKLIST.parent / "models", tmp_path / "models",
+                    dirs_exist_ok=True)   # the copy's learned-cue model files
     old = "agent_cue: follow_up, turns: all"
     assert old in text
     stricter = tmp_path / "stricter.yaml"

@@ -8,6 +8,7 @@ four: 100. So: overall 62.5, acknowledge met in 1 of 2 conversations.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,8 @@ def run(*args: str):
 
 def critical_checklist(tmp_path: Path, behaviour: str) -> Path:
     text = DEFAULT_CHECKLIST.read_text(encoding="utf-8")
+    shutil.copytree(DEFAULT_CHECKLIST.parent / "models", tmp_path / "models",
+                    dirs_exist_ok=True)   # the copy's learned-cue model files
     start = text.index(f"\n  {behaviour}:\n", text.index("\nbehaviours:"))
     marker = "    critical: false"
     at = text.index(marker, start)

@@ -91,8 +91,10 @@ def load_model(path: Path, cue_id: str, cue: "Cue") -> LearnedModel:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise UserError(f"model file of cue {cue_id!r} not found (train it with "
-                        f"`empathy-audit train`)", file=source) from None
+        raise UserError(f"model file of cue {cue_id!r} not found (the path is relative to "
+                        f"the checklist's folder: copy its models/ beside a copied checklist, "
+                        f"start from `extends: default`, or train it with `empathy-audit "
+                        f"train`)", file=source) from None
     except UnicodeDecodeError:
         raise UserError("model file is not valid UTF-8", file=source) from None
     try:
