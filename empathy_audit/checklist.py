@@ -216,15 +216,41 @@ def phrase_regex(phrase: str) -> str:
 
 # ---------------------------------------------------------------- loading
 
-def default_checklist_path() -> Path:
-    packaged = resources.files("empathy_audit") / "checklists" / "default.yaml"
-    if packaged.is_file():
+def bundled_checklists_dir() -> Path:
+    packaged = resources.files("empathy_audit") / "checklists"
+    if packaged.is_dir():          # an installed wheel
         return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "checklists" / "default.yaml"
+    return Path(__file__).resolve().parent.parent / "checklists"   # a source checkout
+
+
+def bundled_checklists() -> dict[str, Path]:
+    """The checklists that ship with the package, by name: default and the examples."""
+    root = bundled_checklists_dir()
+    return {"default": root / "default.yaml",
+            **{path.stem: path for path in sorted((root / "examples").glob("*.y*ml"))}}
+
+
+def default_checklist_path() -> Path:
+    return bundled_checklists()["default"]
+
+
+def resolve_checklist(name: str | Path | None, relative_to: Path = Path()) -> Path:
+    """A checklist file, or the bundled checklist of that name (a bare name with no
+    extension that is not a file): `--checklist avoid-blame`, `extends: default`."""
+    if name is None:
+        return default_checklist_path()
+    path = relative_to / name
+    if path.exists() or Path(name).suffix or len(Path(name).parts) > 1:
+        return path
+    bundled = bundled_checklists()
+    if str(name) not in bundled:
+        raise UserError(f"no checklist file or bundled checklist named {str(name)!r} "
+                        f"(bundled: {', '.join(bundled)})", key="checklist")
+    return bundled[str(name)]
 
 
 def load_checklist(path: str | Path | None = None, parents: tuple[str, ...] = ()) -> Checklist:
-    path = Path(path) if path else default_checklist_path()
+    path = resolve_checklist(path)
     source = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -240,8 +266,11 @@ def _extend(data: dict, source: str, locate: _Locator, parents: tuple[str, ...])
     added to it (same id: this file's definition replaces the parent's)."""
     name = data["extends"]
     if not isinstance(name, str):
-        raise locate.error(("extends",), "extends takes 'default' or a checklist path")
-    path = default_checklist_path() if name == "default" else (Path(source).parent / name)
+        raise locate.error(("extends",), "extends takes a bundled checklist's name or a path")
+    try:
+        path = resolve_checklist(name, Path(source).parent)
+    except UserError as error:
+        raise locate.error(("extends",), error.message) from None
     if str(path.resolve()) in parents or str(path.resolve()) == str(Path(source).resolve()):
         raise locate.error(("extends",), f"checklists extend each other in a cycle via {name!r}")
     parent = load_checklist(path, parents + (str(Path(source).resolve()),))

@@ -26,7 +26,7 @@ def commands() -> list[str]:
     found = []
     for block in re.findall(r"```(?:console|yaml)\n(.*?)```", ci_section(), re.S):
         joined = block.replace("\\\n", " ")
-        found += [m.group(0) for m in re.finditer(r"empathy-audit [^\n#]*", joined)]
+        found += [m.group(0) for m in re.finditer(r"empathy-audit [a-z][^\n#]*", joined)]
     return found
 
 

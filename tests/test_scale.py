@@ -86,7 +86,8 @@ def test_dask_engine_on_a_local_cluster_equals_in_memory(inputs, expected, tmp_p
 
 def test_cli_jobs_and_engines_write_identical_exports(inputs, tmp_path, monkeypatch):
     from empathy_audit.engine import run
-    monkeypatch.setattr(run, "TURNS_PER_CHUNK", 97)   # chunks enough for two workers
+    # chunks enough for two workers, with or without the shared corpus
+    monkeypatch.setattr(run, "TURNS_PER_CHUNK", 97 if SHARED.exists() else 5)
     pools = []
     in_processes = dispatch.run_in_processes
     monkeypatch.setattr(dispatch, "run_in_processes", lambda chunks, scorer, jobs: (

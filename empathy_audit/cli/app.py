@@ -22,7 +22,12 @@ checklist_app = typer.Typer(no_args_is_help=True, help="Validate or show a check
 app.add_typer(checklist_app, name="checklist")
 
 stdout = Console(highlight=False)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)   # one line per message
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def say(console: Console, message: str) -> None:
+    """One message, one line, at any terminal width: never wrapped, never read as markup."""
+    console.print(message, markup=False, highlight=False, soft_wrap=True)
 
 
 def user_errors(command):
@@ -32,11 +37,11 @@ def user_errors(command):
         try:
             return command(*args, **kwargs)
         except UserError as error:
-            stderr.print(f"error: {error}", markup=False, soft_wrap=True)
+            say(stderr, f"error: {error}")
             raise typer.Exit(EXIT_ERROR) from None
         except OSError as error:
             where = f"{error.filename}: " if getattr(error, "filename", None) else ""
-            stderr.print(f"error: {where}{error.strerror or error}", markup=False, soft_wrap=True)
+            say(stderr, f"error: {where}{error.strerror or error}")
             raise typer.Exit(EXIT_ERROR) from None
     return wrapper
 
@@ -54,7 +59,8 @@ def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
 PathsArg = Annotated[list[Path], typer.Argument(help="Transcript files or directories.",
                                                 show_default=False)]
 ChecklistOpt = Annotated[Optional[Path], typer.Option(
-    "--checklist", "-c", help="Checklist YAML (default: the bundled default checklist).")]
+    "--checklist", "-c", help="Checklist YAML, or the name of a bundled one (see `checklist "
+    "list`; default: default).", show_default=False)]
 MapOpt = Annotated[Optional[list[str]], typer.Option(
     "--map", help="Field mapping FIELD=COLUMN, e.g. --map text=message (repeatable).")]
 SpeakerOpt = Annotated[Optional[list[str]], typer.Option(

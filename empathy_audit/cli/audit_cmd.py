@@ -13,7 +13,7 @@ from ..errors import UserError
 from ..formatters import csv_export, terminal
 from . import ci
 from .app import (ChecklistOpt, EncodingOpt, MapOpt, PathsArg, QuietOpt, SpeakerOpt, app,
-                  run_audit_command, run_streamed_command, stderr, stdout, user_errors)
+                  run_audit_command, run_streamed_command, say, stderr, stdout, user_errors)
 
 
 class By(str, Enum):
@@ -29,11 +29,10 @@ class Engine(str, Enum):
 
 def print_skipped(result) -> None:
     for skipped in result.report.skipped[:20]:
-        stderr.print(f"skipped: {skipped.source}:{skipped.line}: {skipped.reason}",
-                     markup=False, highlight=False)
+        say(stderr, f"skipped: {skipped.source}:{skipped.line}: {skipped.reason}")
     if len(result.report.skipped) > 20:
-        stderr.print(f"skipped: ... {len(result.report.skipped) - 20} more (see skipped.csv "
-                     f"with --export-dir)", markup=False)
+        say(stderr, f"skipped: ... {len(result.report.skipped) - 20} more (see skipped.csv "
+                    f"with --export-dir)")
 
 
 @app.command()
@@ -65,8 +64,8 @@ def audit(
         "--jobs", "-j", min=1, help="Worker processes (default: the number of cores; "
         "never more than chunks of 2,000 turns). Results are the same for any number.")] = None,
     engine: Annotated[Engine, typer.Option(
-        help="local: worker processes on this machine; dask: a Dask cluster "
-        "(pip install 'empathy-audit[dask]').")] = Engine.local,
+        help="local: worker processes on this machine; dask: a Dask cluster (the "
+        "dask extra).")] = Engine.local,
     scheduler: Annotated[Optional[str], typer.Option(
         help="Dask scheduler address, e.g. tcp://host:8786 (default: a local cluster).")] = None,
 ):
@@ -88,9 +87,8 @@ def audit(
         raise UserError("--scheduler needs --engine dask", key="--scheduler")
     if ci.needs_conversations(options) or by is By.conversation:
         if jobs is not None or engine is not Engine.local:
-            stderr.print("note: this output needs every conversation, so the audit runs in "
-                         "memory in this process; --jobs and --engine are not used",
-                         markup=False, highlight=False)
+            say(stderr, "note: this output needs every conversation, so the audit runs in "
+                        "memory in this process; --jobs and --engine are not used")
         result = run_audit_command(paths, checklist_model, field_map, speakers, encoding,
                                    strict, quiet)
         if export_dir is not None:

@@ -21,7 +21,7 @@ from ..formatters.findings import RenderContext
 from ..formatters.registry import OutputFormat, render
 from ..gates import GateFailure, check_gates, exit_code, parse_requirements
 from ..model import AuditResult
-from .app import stderr, stdout
+from .app import say, stderr, stdout
 
 FormatOpt = Annotated[OutputFormat, typer.Option(
     "--format", "-f", help="Output format: on stdout, or in the --output file.")]
@@ -86,8 +86,7 @@ def gate_failures(result: AuditResult, checklist: Checklist, options: CiOptions,
         behaviours, rows = expected
         changes = compare(result, behaviours, rows)
         for change in changes:
-            stderr.print(f"changed: {describe_change(change, str(options.expect))}",
-                         markup=False, highlight=False, soft_wrap=True)
+            say(stderr, f"changed: {describe_change(change, str(options.expect))}")
         if changes:
             failures.append(GateFailure("expect", f"{len(changes)} verdict(s) differ from "
                                                   f"{options.expect}"))
@@ -107,13 +106,11 @@ def report(result: AuditResult, checklist: Checklist, options: CiOptions,
     for path, text in files:
         write_files_atomically(path.parent, {path.name: text})
     if options.update_expected:
-        stderr.print(f"updated: {options.expect} ({len(result.conversations)} conversation(s))",
-                     markup=False, highlight=False)
+        say(stderr, f"updated: {options.expect} ({len(result.conversations)} conversation(s))")
     if options.output is not None or options.fmt is OutputFormat.table:
         terminal.print_audit(result, stdout, **(table_view or {}))
     else:
         sys.stdout.write(render(options.fmt, result, context))
     for failure in failures:
-        stderr.print(f"gate failed: {failure.gate}: {failure.message}", markup=False,
-                     highlight=False, soft_wrap=True)
+        say(stderr, f"gate failed: {failure.gate}: {failure.message}")
     return exit_code(failures, exit_zero=options.exit_zero)

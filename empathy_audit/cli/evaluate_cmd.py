@@ -12,7 +12,7 @@ from ..evaluation import evaluate as run_evaluation
 from ..formatters.agreement import render_agreement, render_agreement_json
 from ..gates import EXIT_GATE_FAILED, EXIT_OK
 from .app import (ChecklistOpt, EncodingOpt, MapOpt, PathsArg, SpeakerOpt, app,
-                  run_audit_command, stderr, stdout, user_errors)
+                  run_audit_command, say, stderr, stdout, user_errors)
 
 
 class EvaluationFormat(str, Enum):
@@ -47,6 +47,6 @@ def evaluate(
              if fail_under_kappa is not None and (b.kappa is None or b.kappa < fail_under_kappa)]
     for b in below:
         kappa = "n/a" if b.kappa is None else f"{b.kappa:.2f}"
-        stderr.print(f"gate failed: kappa: {b.behaviour} kappa {kappa} is below "
-                     f"{fail_under_kappa:g}", markup=False)
+        say(stderr, f"gate failed: kappa: {b.behaviour} kappa {kappa} is below "
+                    f"{fail_under_kappa:g}")
     raise typer.Exit(EXIT_GATE_FAILED if below else EXIT_OK)

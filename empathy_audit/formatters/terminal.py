@@ -176,4 +176,16 @@ def checklist_view(checklist: Checklist) -> Group:
             body += [Text("Meets: ", style="green") + Text(b.example.meets),
                      Text("Misses: ", style="red") + Text(b.example.misses)]
         parts.append(Panel(Group(*body), title=f"{bid} — {b.title}", title_align="left"))
+    parts.append(cues_table(checklist))
     return Group(*parts)
+
+
+def cues_table(checklist: Checklist) -> Table:
+    """What every cue the behaviours name means, and whose turns it is looked for on."""
+    table = Table(title="Cues", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("cue", no_wrap=True)
+    table.add_column("on", no_wrap=True)
+    table.add_column("means")
+    for cid, cue in checklist.cues.items():
+        table.add_row(cid, cue.speaker, cue.description or "(no description)")
+    return table

@@ -1,0 +1,142 @@
+"""A new user's first day: the package installs what the README names, messages read the
+same at any terminal width, and the heavy dependencies stay where they serve."""
+from __future__ import annotations
+
+import importlib
+import re
+import subprocess
+import sys
+import tomllib
+
+import pytest
+import yaml
+
+from empathy_audit import checklist as checklist_module
+from empathy_audit.checklist import bundled_checklists, load_checklist
+from empathy_audit.errors import UserError
+from empathy_audit.formatters import sarif
+
+from .conftest import ROOT, SAMPLES
+
+app_module = importlib.import_module("empathy_audit.cli.app")   # the module, not the Typer app
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def narrow(monkeypatch):
+    """Both consoles 40 columns wide, as a pipe or a small CI log would make them."""
+    for console in (app_module.stdout, app_module.stderr):
+        monkeypatch.setattr(console, "_width", 40)
+
+
+def test_messages_stay_on_one_line_at_any_width(run, narrow, tmp_path):
+    deep = tmp_path / "a-folder-with-a-long-name" / "and-another-one" / "checklist.yaml"
+    deep.parent.mkdir(parents=True)
+    deep.write_bytes(bundled_checklists()["default"].read_bytes())
+    result = run("checklist", "validate", deep)
+    [line] = result.stdout.splitlines()
+    assert re.fullmatch(re.escape(str(deep)) + r": OK \(\d+ cues, 5 behaviours\)", line)
+    missing = run("audit", tmp_path / "no-such-folder-with-a-long-name-here" / "x.csv")
+    assert missing.exit_code == 2 and len(missing.stderr.splitlines()) == 1
+
+
+def test_license_file_is_the_apache_license():
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert PYPROJECT["project"]["license"] == "Apache-2.0"
+    assert "Apache License" in text and "Version 2.0, January 2004" in text
+    assert "END OF TERMS AND CONDITIONS" in text and "APPENDIX" in text
+
+
+def test_project_urls_and_sarif_point_at_the_repository():
+    urls = PYPROJECT["project"]["urls"]
+    assert sarif.INFORMATION_URI == urls["Source"] == urls["Homepage"]
+    assert all(url.startswith(urls["Source"]) for url in urls.values())
+    assert any(c.startswith("Programming Language :: Python :: 3.11")
+               for c in PYPROJECT["project"]["classifiers"])
+    assert f"git clone {urls['Source']}" in README
+
+
+def test_readme_never_installs_from_pypi():
+    """There is no release on PyPI: every pip command installs a clone, a wheel or a git URL."""
+    found = list(re.finditer(r"pip install ([^\n`&]*)", README))
+    assert len(found) >= 5
+    for match in found:
+        args = match.group(1)
+        targets = [a.strip("'\"") for a in args.split() if not a.startswith("-")]
+        from_pypi = [t for t in targets if t.startswith("empathy-audit")]
+        if from_pypi and "@ git+https://" not in args:
+            assert README[match.end():].startswith("` does not work"), args
+
+
+def test_bundled_checklists_are_in_the_wheel_and_addressable_by_name(run):
+    force = PYPROJECT["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert force == {"checklists": "empathy_audit/checklists"}
+    names = bundled_checklists()
+    on_disk = {p.stem for p in (ROOT / "checklists").rglob("*.yaml")}
+    assert set(names) == on_disk >= {"default", "avoid-blame", "greet-by-name"}
+    assert "blame" in load_checklist("avoid-blame").behaviours.keys().__str__()
+    listed = run("checklist", "list")
+    assert listed.exit_code == 0
+    assert [line.split(":")[0] for line in listed.stdout.splitlines()] == list(names)
+    audited = run("audit", SAMPLES, "--checklist", "greet-by-name", "--format", "json")
+    assert audited.exit_code in (0, 1) and '"greet_by_name"' in audited.stdout
+
+
+def test_an_unknown_checklist_name_lists_the_bundled_ones(run):
+    result = run("audit", SAMPLES, "--checklist", "avoid-blam")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == ("error: [checklist] no checklist file or bundled checklist "
+                                     "named 'avoid-blam' (bundled: default, avoid-blame, "
+                                     "greet-by-name)")
+
+
+def test_a_file_beside_wins_over_a_bundled_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "default").write_text("extends: avoid-blame\nname: mine\n", encoding="utf-8")
+    assert load_checklist("default").name == "mine"   # the file, extending a bundled name
+    with pytest.raises(UserError, match="bundled: default"):
+        checklist_module.resolve_checklist("nope")
+
+
+def test_pyarrow_is_gone_and_pandas_stays_in_report():
+    assert not any(d.startswith(("pyarrow", "pandas", "openpyxl"))
+                   for d in PYPROJECT["project"]["dependencies"])
+    assert PYPROJECT["project"]["optional-dependencies"]["report"] == ["pandas>=2.2",
+                                                                       "openpyxl>=3.1"]
+    sources = (ROOT / "empathy_audit").rglob("*.py")
+    importers = sorted(p.name for p in sources
+                       if re.search(r"^\s*(?:import|from) (?:pandas|pyarrow|openpyxl)\b",
+                                    p.read_text(encoding="utf-8"), re.M))
+    assert importers == ["report_cmd.py", "report_tables.py"]
+    code = ("import sys; from typer.testing import CliRunner; from empathy_audit.cli import app;"
+            f"r = CliRunner().invoke(app, ['audit', {str(SAMPLES)!r}, '-f', 'json']);"
+            "print(r.exit_code, sorted(m for m in sys.modules if m in ('pandas', 'pyarrow')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out[1:] == ["[]"]
+
+
+def test_report_without_its_extra_names_the_extra(run, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "openpyxl", None)   # as if not installed
+    result = run("report", SAMPLES, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: [report] report needs openpyxl, from the [report] extra: pip install "
+        "'pandas>=2.2' 'openpyxl>=3.1'"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_pre_commit_hooks_in_the_readme_exist_and_take_their_args(run):
+    hooks = {h["id"]: h for h in yaml.safe_load(
+        (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    block = re.search(r"`\.pre-commit-config\.yaml`:\n\n```yaml\n(.*?)```", README, re.S)
+    config = yaml.safe_load(block.group(1))["repos"][0]
+    assert config["repo"] == PYPROJECT["project"]["urls"]["Source"]
+    for used in config["hooks"]:
+        hook = hooks[used["id"]]
+        assert hook["language"] == "python"
+        words = hook["entry"].split() + used.get("args", [])
+        help_text = run(words[1], "--help").stdout
+        for option in (w for w in words if w.startswith("-")):
+            assert option in help_text, (used["id"], option)
