@@ -56,7 +56,7 @@ def test_by_conversation_top_lists_the_lowest_scores_first():
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     rows = [line for line in lines if "chat-" in line or "call-" in line]
-    assert [row.split()[1] for row in rows] == ["chat-106", "call-001"]
+    assert [row.split()[0] for row in rows] == ["chat-106", "call-001"]
     assert "2 of 12 conversations shown (--top)" in result.stdout
 
 
@@ -127,3 +127,44 @@ def test_pages_only_when_longer_than_the_terminal():
     assert should_page(piped, view, None) is False
     assert should_page(short, view, False) is False
     assert should_page(piped, view, True) is True
+
+
+LONG_IDS = [(f"ibm-dev-{n}xpNQXdKYDdPj61NvXsrLong", agent) for n, agent in
+            enumerate(["AmazonHelp", "Ask_WellsFargo", "RockstarSupport", "MicrosoftHelps"])]
+
+
+@pytest.fixture(scope="module")
+def long_ids_result(tmp_path_factory):
+    rows = ["conversation_id,speaker,agent_id,text"]
+    for conversation, agent in LONG_IDS:
+        rows += [f"{conversation},customer,{agent},This is unacceptable! My order never came.",
+                 f"{conversation},agent,{agent},Sorry. Where should we send it?"]
+    path = tmp_path_factory.mktemp("long") / "long.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return audit([str(path)])
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 100, 160])
+@pytest.mark.parametrize("by", [None, "agent", "conversation"])
+def test_ids_and_headers_never_wrap_or_truncate(long_ids_result, width, by):
+    console = Console(file=io.StringIO(), width=width, color_system=None)
+    terminal.print_audit(long_ids_result, console, by=by)
+    tables = console.file.getvalue().split("Overall score")[0]   # the summary is one line
+    lines = tables.splitlines()
+    assert all(len(line.rstrip()) <= width for line in lines), width
+    words = {word for line in lines for word in line.split()}
+    wanted = [agent for _, agent in LONG_IDS]
+    if by == "conversation":
+        wanted += [conversation for conversation, _ in LONG_IDS]
+    assert set(wanted) <= words, width          # every id whole, on one line
+    assert "…" not in console.file.getvalue()
+    for b in long_ids_result.behaviours:         # no header split inside a word
+        assert not any(part in words for part in (b[:5], b[:6], b[:8]) if part != b
+                       and part not in b.split("_")), (width, b)
+
+
+def test_narrow_tables_explain_their_short_headers(long_ids_result):
+    console = Console(file=io.StringIO(), width=80, color_system=None)
+    terminal.print_audit(long_ids_result, console, by="agent")
+    text = console.file.getvalue()
+    assert "B1" in text and "B1=acknowledge" in text and "B5=follow_up" in text
