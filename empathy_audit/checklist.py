@@ -43,6 +43,7 @@ class Unacknowledged(_Strict):
 
 class Cue(_Strict):
     description: str = ""
+    label: str = ""                  # what reasons call it ("no follow-up in ..."); default: the id
     speaker: Literal["customer", "agent", "any"] = "any"
     kind: Literal["words", "engagement"] = "words"
     phrases: list[str] = []          # literal, case-insensitive, whole words

@@ -471,7 +471,8 @@ def load(paths: Iterable[str | Path], *, field_map: dict[str, str] | None = None
 
 def _conversation(conversation_id: str, rows: list[tuple[RawTurn, dict[str, str]]]) -> Conversation:
     orders = [_turn_order(v.get("turn", "")) for _, v in rows]
-    if all(o is not None for o in orders):
+    numbered = all(o is not None for o in orders)   # the input's own turn numbers, kept
+    if numbered:
         rows = [row for _, row in sorted(zip(orders, rows), key=lambda pair: pair[0])]
     agent_id = next((v.get("agent_id", "") for _, v in rows
                      if v["role"] == AGENT and v.get("agent_id")), "")
@@ -479,7 +480,8 @@ def _conversation(conversation_id: str, rows: list[tuple[RawTurn, dict[str, str]
     turns = [Turn(conversation_id=conversation_id, index=i,
                   speaker=v["role"] or OTHER, text=v["text"],
                   agent_id=v.get("agent_id") or agent_id, source=raw.source, line=raw.line,
-                  raw_speaker=v["speaker"], timestamp=v.get("timestamp") or None)
+                  raw_speaker=v["speaker"], timestamp=v.get("timestamp") or None,
+                  label=v["turn"] if numbered else "")
              for i, (raw, v) in enumerate(rows)]
     first = rows[0][0]
     return Conversation(conversation_id, agent_id, turns, first.source, first.line)

@@ -18,6 +18,12 @@ class Turn:
     line: int           # line where the turn's row or object starts
     raw_speaker: str = ""
     timestamp: str | None = None
+    label: str = ""     # the input's own turn number, when it gave one
+
+    @property
+    def number(self) -> str:
+        """The turn's number as the reader knows it: the input's own, or its position."""
+        return self.label or str(self.index)
 
 
 @dataclass(slots=True)

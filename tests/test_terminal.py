@@ -12,7 +12,9 @@ from empathy_audit import audit, load_checklist
 from empathy_audit.cli import app
 from empathy_audit.cli.audit_cmd import should_page, turn_window
 from empathy_audit.cli.progress import ScoringProgress
+from empathy_audit.errors import UserError
 from empathy_audit.formatters import terminal
+from empathy_audit.model import Turn
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = str(ROOT / "samples")
@@ -111,9 +113,18 @@ def test_explain_turn_out_of_range_is_a_user_error():
 
 
 def test_turn_window_is_clipped_to_the_conversation():
-    assert turn_window(0, 2, 10) == range(0, 3)
-    assert turn_window(9, 2, 10) == range(7, 10)
-    assert turn_window(None, 2, 10) is None
+    turns = [Turn("c", i, "agent", "", "a", "f", 1) for i in range(10)]
+    assert turn_window("0", 2, turns) == range(0, 3)
+    assert turn_window("9", 2, turns) == range(7, 10)
+    assert turn_window(None, 2, turns) is None
+
+
+def test_turn_window_finds_the_inputs_own_numbers():
+    turns = [Turn("c", i, "agent", "", "a", "f", 1, label=str(i + 1)) for i in range(10)]
+    assert turn_window("1", 1, turns) == range(0, 2)
+    with pytest.raises(UserError, match="turn 0 does not exist: the conversation has turns 1 "
+                                        "to 10"):
+        turn_window("0", 1, turns)
 
 
 def test_pages_only_when_longer_than_the_terminal():

@@ -112,8 +112,9 @@ def explain(
     field_map: MapOpt = None,
     speakers: SpeakerOpt = None,
     encoding: EncodingOpt = "utf-8-sig",
-    turn: Annotated[Optional[int], typer.Option(
-        "--turn", "-t", min=0, help="Jump to this turn: show it with --context turns around it.")] = None,
+    turn: Annotated[Optional[str], typer.Option(
+        "--turn", "-t", help="Jump to this turn (its number in the input, or from 0 when the "
+        "input has none): show it with --context turns around it.")] = None,
     context: Annotated[int, typer.Option(min=0, help="Turns shown either side of --turn.")] = 2,
     pager: Annotated[Optional[bool], typer.Option(
         "--pager/--no-pager", help="Page the output (default: when it is longer than the "
@@ -128,17 +129,19 @@ def explain(
         raise UserError(f"conversation {conversation!r} not found in "
                         f"{', '.join(result.report.files)}", key="--conversation")
     view = terminal.explain_view(found, checklist_model,
-                                 turn_window(turn, context, len(found.conversation.turns)))
+                                 turn_window(turn, context, found.conversation.turns))
     print_paged(stdout, view, pager)
 
 
-def turn_window(turn: int | None, context: int, turns: int) -> range | None:
+def turn_window(turn: str | None, context: int, turns: list) -> range | None:
+    """The positions to show around the turn the input numbers ``turn``."""
     if turn is None:
         return None
-    if turn >= turns:
-        raise UserError(f"turn {turn} does not exist: the conversation has turns 0 to "
-                        f"{turns - 1}", key="--turn")
-    return range(max(0, turn - context), min(turns, turn + context + 1))
+    at = next((t.index for t in turns if t.number == turn.strip()), None)
+    if at is None:
+        raise UserError(f"turn {turn} does not exist: the conversation has turns "
+                        f"{turns[0].number} to {turns[-1].number}", key="--turn")
+    return range(max(0, at - context), min(len(turns), at + context + 1))
 
 
 def should_page(console, view, pager: bool | None) -> bool:

@@ -65,7 +65,8 @@ def conversation_misses(result: ConversationResult) -> list[Miss]:
         if verdict.trigger_turn is not None:
             cues = distinct_spans([m for m in result.cues[verdict.trigger_turn]
                                    if verdict.trigger_cue in (None, m.cue)])
-            evidence = tuple(f"turn {verdict.trigger_turn}: {evidence_text(m)}"
+            number = conversation.turns[verdict.trigger_turn].number
+            evidence = tuple(f"turn {number}: {evidence_text(m)}"
                              for m in cues[:MAX_EVIDENCE])
         found.append(Miss(conversation.conversation_id, conversation.agent_id, behaviour,
                           verdict.reason,

@@ -43,7 +43,7 @@ def turn_rows(result: AuditResult) -> list[dict[str, str]]:
         for turn, cues in zip(r.conversation.turns, r.cues):
             rows.append({
                 "conversation_id": turn.conversation_id,
-                "turn": str(turn.index),
+                "turn": turn.number,
                 "speaker": turn.speaker,
                 "agent_id": turn.agent_id if turn.speaker == AGENT else r.conversation.agent_id,
                 "text": turn.text,

@@ -233,8 +233,9 @@ def explain_view(result: ConversationResult, checklist: Checklist,
     parts = [Text(f"Conversation {conversation.conversation_id} — agent {conversation.agent_id} "
                   f"— {conversation.source}:{conversation.line}", style="bold")]
     if window is not None:
-        parts.append(Text(f"turns {window.start} to {window.stop - 1} of "
-                          f"0 to {len(conversation.turns) - 1}", style="dim"))
+        turns = conversation.turns
+        parts.append(Text(f"turns {turns[window.start].number} to {turns[window.stop - 1].number}"
+                          f" of {turns[0].number} to {turns[-1].number}", style="dim"))
     for turn, cues in zip(conversation.turns, result.cues):
         if window is not None and turn.index not in window:
             continue
@@ -250,7 +251,7 @@ def explain_view(result: ConversationResult, checklist: Checklist,
         for bid in missed.get(turn.index, []):
             lines.append(Text(f"  ✗ {bid} expected here: {result.verdicts[bid].reason}",
                               style="bold red"))
-        title = f"turn {turn.index} · {turn.speaker}" + (
+        title = f"turn {turn.number} · {turn.speaker}" + (
             f" ({turn.raw_speaker})" if turn.raw_speaker.lower() != turn.speaker else "")
         parts.append(Panel(Group(*lines), title=title, title_align="left",
                            border_style={AGENT: "cyan", CUSTOMER: "yellow"}.get(turn.speaker, "dim")))
