@@ -3,6 +3,7 @@ same at any terminal width, and the heavy dependencies stay where they serve."""
 from __future__ import annotations
 
 import csv
+import io
 import importlib
 import re
 import subprocess
@@ -11,6 +12,7 @@ import tomllib
 
 import pytest
 import yaml
+from rich.console import Console
 
 from empathy_audit import checklist as checklist_module
 from empathy_audit.checklist import bundled_checklists, load_checklist
@@ -206,3 +208,39 @@ def test_checklist_show_says_what_every_cue_means(run):
     for cue_id, cue in load_checklist(None).cues.items():
         assert cue_id in shown
         assert " ".join(cue.description.split())[:40] in flat, cue_id
+
+
+@pytest.mark.parametrize("options, shown", [((), True), (("--quiet",), False),
+                                            (("-f", "json"), True)])
+def test_every_audit_path_shows_progress_on_a_terminal(run, monkeypatch, options, shown):
+    """The default audit streams its chunks; the bar must follow them too, not only -f json."""
+    from empathy_audit.cli.progress import ScoringProgress
+    from empathy_audit.engine import run as engine_run
+    bars = []
+
+    class OnATerminal(ScoringProgress):   # stderr as a terminal, and no 2 s wait
+        def __init__(self, console, *, enabled=True):
+            super().__init__(Console(file=io.StringIO(), force_terminal=True),
+                             enabled=enabled, delay=0)
+            bars.append(self)
+
+    monkeypatch.setattr(app_module, "ScoringProgress", OnATerminal)
+    monkeypatch.setattr(engine_run, "TURNS_PER_CHUNK", 5)
+    monkeypatch.setattr(importlib.import_module("empathy_audit.audit"), "PROGRESS_EVERY", 1)
+    result = run("audit", SAMPLES, "--jobs", "1", *options)
+    assert result.exit_code == 0, result.stderr
+    assert [bar.shown for bar in bars] == [shown]
+    if shown:
+        assert "Scoring 2 file(s)" in bars[0].console.file.getvalue()
+
+
+def test_audit_says_what_it_wrote(run, tmp_path):
+    result = run("audit", SAMPLES, "-o", tmp_path / "out", "--output", tmp_path / "a.sarif",
+                 "-f", "sarif")
+    assert result.exit_code == 0, result.stderr
+    assert f"Wrote {tmp_path / 'a.sarif'} (sarif)" in result.stderr.splitlines()
+    assert (f"Wrote conversations.csv, agents.csv, turns.csv, skipped.csv in {tmp_path / 'out'}"
+            in result.stderr.splitlines())
+    streamed = run("audit", SAMPLES, "-o", tmp_path / "streamed")
+    assert streamed.stderr.splitlines()[0] == (
+        f"Wrote conversations.csv, agents.csv, turns.csv, skipped.csv in {tmp_path / 'streamed'}")

@@ -85,13 +85,14 @@ def run_audit_command(paths, checklist, field_map, speakers, encoding, strict=Fa
 
 
 def run_streamed_command(paths, checklist, field_map, speakers, encoding, strict, *,
-                         export_dir, jobs, engine, scheduler):
+                         export_dir, jobs, engine, scheduler, quiet=False):
     """The same audit, streamed in chunks to worker processes or a Dask cluster; the
     conversations go to the exports and only the summary comes back."""
-    return stream_audit(paths, checklist, export_dir=export_dir, jobs=jobs, engine=engine,
-                        scheduler=scheduler, field_map=_pairs(field_map, "--map"),
-                        speaker_map=_pairs(speakers, "--speaker"), encoding=encoding,
-                        on_scanned=check_strict if strict else None)
+    with ScoringProgress(stderr, enabled=not quiet) as progress:
+        return stream_audit(paths, checklist, export_dir=export_dir, jobs=jobs, engine=engine,
+                            scheduler=scheduler, field_map=_pairs(field_map, "--map"),
+                            speaker_map=_pairs(speakers, "--speaker"), encoding=encoding,
+                            on_scanned=check_strict if strict else None, progress=progress)
 
 
 def check_strict(report) -> None:

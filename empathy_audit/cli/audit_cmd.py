@@ -96,9 +96,11 @@ def audit(
     else:
         result = run_streamed_command(paths, checklist_model, field_map, speakers, encoding,
                                       strict, export_dir=export_dir, jobs=jobs,
-                                      engine=engine.value, scheduler=scheduler)
+                                      engine=engine.value, scheduler=scheduler, quiet=quiet)
     code = ci.report(result, checklist_model, options, required, expected,
                      table_view={"by": by.value if by else None, "top": top})
+    if export_dir is not None:
+        say(stderr, f"Wrote {', '.join(csv_export.EXPORT_NAMES)} in {export_dir}")
     print_skipped(result)
     raise typer.Exit(code)
 

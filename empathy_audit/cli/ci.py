@@ -105,6 +105,8 @@ def report(result: AuditResult, checklist: Checklist, options: CiOptions,
         files.append((options.output, render(options.fmt, result, context)))
     for path, text in files:
         write_files_atomically(path.parent, {path.name: text})
+    if options.output is not None:
+        say(stderr, f"Wrote {options.output} ({options.fmt.value})")
     if options.update_expected:
         say(stderr, f"updated: {options.expect} ({len(result.conversations)} conversation(s))")
     if options.output is not None or options.fmt is OutputFormat.table:

@@ -29,11 +29,13 @@ def stream_audit(paths: Iterable[str | Path], checklist: Checklist | str | Path 
                  field_map: dict[str, str] | None = None,
                  speaker_map: dict[str, str] | None = None, encoding: str = "utf-8-sig",
                  on_scanned: Callable[[LoadReport], None] | None = None,
-                 turns_per_chunk: int | None = None) -> AuditResult:
+                 turns_per_chunk: int | None = None,
+                 progress: Callable[[int, int, int], None] | None = None) -> AuditResult:
     """Audit ``paths`` with bounded memory; write the CSV exports to ``export_dir`` if given.
 
     ``on_scanned`` sees the load report after the first pass, before any scoring (``--strict``
-    stops there)."""
+    stops there); ``progress(scored, total, files)`` is called as chunks of conversations
+    come back."""
     turns_per_chunk = turns_per_chunk or TURNS_PER_CHUNK
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
@@ -59,6 +61,8 @@ def stream_audit(paths: Iterable[str | Path], checklist: Checklist | str | Path 
         for done in run_chunks(work, scorer, jobs=jobs, engine=engine,
                                scheduler=scheduler):
             totals.add(done.conversations, done.turns)
+            if progress:
+                progress(len(totals.scores), len(scanned.last_row), len(scanned.files))
             if exports:
                 exports.append(done.rows)
         if totals.turns != scanned.turns:   # every usable turn scored, none twice

@@ -38,6 +38,9 @@ def to_csv(rows: list[dict[str, str]], columns: list[str] | None = None) -> str:
     return buffer.getvalue()
 
 
+EXPORT_NAMES = ("conversations.csv", "agents.csv", "turns.csv", "skipped.csv")
+
+
 def export_tables(result: AuditResult) -> dict[str, str]:
     """File name -> CSV text, for every export (headers present even when empty)."""
     b = result.behaviours
