@@ -5,8 +5,8 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from .checklist import Checklist, load_checklist
-from .cues import CueFinder
-from .loaders import load
+from .cues.finder import CueFinder
+from .loading import load
 from .model import (MET, MISSED, NA, AgentSummary, AuditResult, Conversation,
                     ConversationResult, LoadReport)
 from .scoring import conversation_score, judge_conversation, mean, met_rate
