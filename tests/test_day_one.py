@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import importlib
+import os
 import re
 import subprocess
 import sys
@@ -244,3 +245,43 @@ def test_audit_says_what_it_wrote(run, tmp_path):
     streamed = run("audit", SAMPLES, "-o", tmp_path / "streamed")
     assert streamed.stderr.splitlines()[0] == (
         f"Wrote conversations.csv, agents.csv, turns.csv, skipped.csv in {tmp_path / 'streamed'}")
+
+
+def _commands(command, path=()):
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _commands(sub, (*path, name))
+
+
+def test_help_has_no_python_type_names_and_every_option_a_help_line(run):
+    from typer.main import get_command
+    root = get_command(app_module.app)
+    for path, command in _commands(root):
+        for param in command.params:
+            assert param.name == "help" or getattr(param, "help", None), (path, param.name)
+        text = run(*path, "--help").stdout
+        assert not re.search(r"<(?:list\[|str>|int|float>|path>|bool>)", text), (path, text)
+        assert all(len(line) <= 80 for line in text.splitlines()), path
+    assert "[dask]" in run("audit", "--help").stdout or "dask extra" in run("audit", "--help").stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (("audit", str(SAMPLES), "--top", "0"), "error: Invalid value for '--top': "),
+    (("audit", "--bogus"), "error: No such option: --bogus"),
+    (("audit", str(SAMPLES), "-f", "nope"), "error: Invalid value for '--format' / '-f': 'nope'"),
+    (("explain", str(SAMPLES)), "error: Missing option '--conversation' / '-i'."),
+])
+def test_option_errors_are_one_line_on_stderr_exit_2(args, message):
+    """Through the installed entry point, as a user or CI runs it (not CliRunner)."""
+    done = subprocess.run([sys.executable, "-m", "empathy_audit", *args], capture_output=True,
+                          text=True, env={**os.environ, "COLUMNS": "80"})
+    assert done.returncode == 2
+    [line] = done.stderr.splitlines()
+    assert line.startswith(message) and line.endswith("--help)"), line
+    assert done.stdout == ""
+
+
+def test_version_and_completion_options(run):
+    assert run("--version").stdout == f"empathy-audit {PYPROJECT['project']['version']}\n"
+    top = run("--help").stdout
+    assert "--install-completion" in top and "--show-completion" in top

@@ -4,22 +4,20 @@ Each command group lives in its own module and registers itself on ``app``."""
 from __future__ import annotations
 
 import functools
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
+from .. import __version__
 from ..audit import audit as run_audit
 from ..engine.run import stream_audit
 from ..errors import UserError
 from ..gates import EXIT_ERROR
 from .progress import ScoringProgress
-
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Audit customer-service transcripts for empathy, against a YAML checklist.")
-checklist_app = typer.Typer(no_args_is_help=True, help="Validate or show a checklist.")
-app.add_typer(checklist_app, name="checklist")
 
 stdout = Console(highlight=False)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -28,6 +26,84 @@ stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 def say(console: Console, message: str) -> None:
     """One message, one line, at any terminal width: never wrapped, never read as markup."""
     console.print(message, markup=False, highlight=False, soft_wrap=True)
+
+
+# click's exceptions, or the copy newer Typer versions vendor: whichever Typer raises
+_clicks = sys.modules[typer.BadParameter.__module__]
+_NoArgsIsHelp = getattr(_clicks, "NoArgsIsHelpError", ())
+
+
+# What an option's value is, for help text; other options show their name in capitals.
+METAVARS = {"paths": "PATH", "path": "PATH", "checklist": "FILE|NAME", "export_dir": "DIR",
+            "out_dir": "DIR", "out": "DIR", "output": "FILE", "field_map": "FIELD=COLUMN",
+            "speakers": "LABEL=ROLE", "require": "BEHAVIOUR=RATE", "jobs": "N", "top": "N",
+            "context": "N", "scheduler": "ADDRESS", "config": "FILE", "exclude": "GLOB",
+            "conversation": "ID", "agent": "ID", "behaviours": "N", "examples": "N",
+            "labels": "FILE", "names": "FILE", "fail_under": "SCORE", "turn": "N",
+            "fail_under_kappa": "KAPPA", "expect": "FILE", "max_annotations": "N"}
+
+
+def plain_metavars(command) -> None:
+    """Recent Typer names values by their Python type (`<list[Path]>`, `<str>`); name them
+    the way a user thinks of them, as click always did. Choices keep their list."""
+    for param in command.params:
+        descriptor = getattr(param, "type_descriptor", None)
+        if descriptor is None or getattr(param, "is_flag", False) or descriptor.is_choice:
+            continue
+        param.metavar = param.metavar or METAVARS.get(param.name, param.name.upper())
+        if param.param_type_name == "argument":   # Typer prints the type beside the name
+            param.display_type_rich = lambda ctx: None
+    for sub in getattr(command, "commands", {}).values():
+        plain_metavars(sub)
+
+
+class OneLineErrors(TyperGroup):
+    """Option and usage errors end like every other error: one line on stderr, exit 2."""
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        plain_metavars(self)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except _NoArgsIsHelp as error:
+            if not standalone_mode:
+                raise
+            say(stdout, error.ctx.get_help())
+            sys.exit(EXIT_ERROR)
+        except _clicks.ClickException as error:
+            if not standalone_mode:
+                raise
+            where = f" (see {error.ctx.command_path} --help)" if getattr(error, "ctx", None) else ""
+            message = error.format_message().replace("Value error, ", "")   # pydantic's prefix
+            say(stderr, f"error: {message}{where}")
+            sys.exit(EXIT_ERROR)
+        except typer.Abort:
+            if not standalone_mode:
+                raise
+            say(stderr, "Aborted.")
+            sys.exit(1)
+        if standalone_mode:
+            sys.exit(code if isinstance(code, int) else 0)
+        return code
+
+
+app = typer.Typer(cls=OneLineErrors, no_args_is_help=True, pretty_exceptions_enable=False,
+                  rich_markup_mode=None,   # plain help: wraps at 80 columns, [dask] stays
+                  help="Audit customer-service transcripts for empathy, against a YAML checklist.")
+checklist_app = typer.Typer(no_args_is_help=True, help="Validate, list or show checklists.")
+app.add_typer(checklist_app, name="checklist")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        say(stdout, f"empathy-audit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: Annotated[Optional[bool], typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print the version and exit.")] = None) -> None:
+    """Audit customer-service transcripts for empathy, against a YAML checklist."""
 
 
 def user_errors(command):

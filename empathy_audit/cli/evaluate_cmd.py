@@ -29,7 +29,8 @@ def evaluate(
     checklist: ChecklistOpt = None,
     show_disagreements: Annotated[bool, typer.Option(
         help="List each conversation where tool and label differ, with the evidence.")] = False,
-    format: Annotated[EvaluationFormat, typer.Option("--format", "-f")] = EvaluationFormat.table,
+    format: Annotated[EvaluationFormat, typer.Option(
+        "--format", "-f", help="table: for people; json: for scripts.")] = EvaluationFormat.table,
     fail_under_kappa: Annotated[Optional[float], typer.Option(
         help="Exit 1 when any behaviour's kappa is below this.")] = None,
     field_map: MapOpt = None,
