@@ -285,3 +285,12 @@ def test_version_and_completion_options(run):
     assert run("--version").stdout == f"empathy-audit {PYPROJECT['project']['version']}\n"
     top = run("--help").stdout
     assert "--install-completion" in top and "--show-completion" in top
+
+
+def test_output_into_a_missing_directory_is_an_error(run, tmp_path):
+    target = tmp_path / "missing" / "a.sarif"
+    result = run("audit", SAMPLES, "-f", "sarif", "--output", target)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"error: {target}: [--output] the directory {target.parent} does not exist"]
+    assert not target.parent.exists()

@@ -61,6 +61,9 @@ def check_options(options: CiOptions, checklist: Checklist) -> dict[str, float]:
     if options.output is not None and options.output.is_dir():
         raise UserError("--output names a directory; give a file name", file=str(options.output),
                         key="--output")
+    if options.output is not None and not options.output.absolute().parent.is_dir():
+        raise UserError(f"the directory {options.output.parent} does not exist",
+                        file=str(options.output), key="--output")
     return parse_requirements(options.require, checklist.behaviour_ids)
 
 
