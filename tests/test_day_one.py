@@ -6,7 +6,9 @@ import csv
 import io
 import importlib
 import os
+import json
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -294,3 +296,26 @@ def test_output_into_a_missing_directory_is_an_error(run, tmp_path):
     assert result.stderr.splitlines() == [
         f"error: {target}: [--output] the directory {target.parent} does not exist"]
     assert not target.parent.exists()
+
+
+def test_outputs_inside_an_audited_folder_are_not_read_back(run, tmp_path):
+    """`audit trap -o trap/out` then `audit trap` used to fail on trap/out/agents.csv."""
+    trap = tmp_path / "trap"
+    shutil.copytree(SAMPLES, trap)
+    first = run("audit", trap, "-o", trap / "out", "--jobs", "1")
+    assert first.exit_code == 0, first.stderr
+    in_memory = run("audit", trap, "-o", trap / "json-out", "-f", "json")
+    assert in_memory.exit_code == 0, in_memory.stderr
+    again = run("audit", trap, "-o", tmp_path / "again")
+    assert again.exit_code == 0, again.stderr
+    assert f"note: {trap / 'out'}: skipped, empathy-audit's own output" in again.stdout
+    assert (tmp_path / "again" / "turns.csv").read_bytes() == (
+        trap / "out" / "turns.csv").read_bytes()
+
+
+def test_exclude_skips_matching_files_and_says_so(run, tmp_path):
+    result = run("audit", SAMPLES, "--exclude", "*.json", "-f", "json")
+    document = json.loads(result.stdout)
+    assert document["summary"]["files"] == 1
+    assert f"{SAMPLES}: excluded 1 file(s) matching --exclude" in document["notes"]
+    assert run("audit", SAMPLES, "--exclude", "*").exit_code == 2   # nothing left: an error

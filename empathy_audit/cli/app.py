@@ -145,30 +145,34 @@ EncodingOpt = Annotated[str, typer.Option(help="Text encoding of the input files
 
 
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar on stderr.")]
+ExcludeOpt = Annotated[Optional[list[str]], typer.Option(
+    "--exclude", help="Skip files under the given folders that match this glob, e.g. "
+    "'archive/*' or '*.jsonl' (repeatable). The tool's own exports are always skipped.")]
 
 
 def run_audit_command(paths, checklist, field_map, speakers, encoding, strict=False,
-                      quiet=False):
+                      quiet=False, exclude=()):
     """Shared by every command that audits: options in, AuditResult out. Shows a progress
     bar on stderr for long runs, unless quiet or stderr is not a terminal."""
     with ScoringProgress(stderr, enabled=not quiet) as progress:
         result = run_audit(paths, checklist, field_map=_pairs(field_map, "--map"),
                            speaker_map=_pairs(speakers, "--speaker"), encoding=encoding,
-                           progress=progress)
+                           progress=progress, exclude=exclude or ())
     if strict:
         check_strict(result.report)
     return result
 
 
 def run_streamed_command(paths, checklist, field_map, speakers, encoding, strict, *,
-                         export_dir, jobs, engine, scheduler, quiet=False):
+                         export_dir, jobs, engine, scheduler, quiet=False, exclude=()):
     """The same audit, streamed in chunks to worker processes or a Dask cluster; the
     conversations go to the exports and only the summary comes back."""
     with ScoringProgress(stderr, enabled=not quiet) as progress:
         return stream_audit(paths, checklist, export_dir=export_dir, jobs=jobs, engine=engine,
                             scheduler=scheduler, field_map=_pairs(field_map, "--map"),
                             speaker_map=_pairs(speakers, "--speaker"), encoding=encoding,
-                            on_scanned=check_strict if strict else None, progress=progress)
+                            on_scanned=check_strict if strict else None, progress=progress,
+                            exclude=exclude or ())
 
 
 def check_strict(report) -> None:

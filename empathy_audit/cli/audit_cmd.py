@@ -12,7 +12,7 @@ from ..checklist import load_checklist
 from ..errors import UserError
 from ..formatters import csv_export, terminal
 from . import ci
-from .app import (ChecklistOpt, EncodingOpt, MapOpt, PathsArg, QuietOpt, SpeakerOpt, app,
+from .app import (ChecklistOpt, EncodingOpt, ExcludeOpt, MapOpt, PathsArg, QuietOpt, SpeakerOpt, app,
                   run_audit_command, run_streamed_command, say, stderr, stdout, user_errors)
 
 
@@ -60,6 +60,7 @@ def audit(
         min=1, help="At most N rows per table: the busiest agents, the lowest-scoring "
                     "conversations.")] = None,
     quiet: QuietOpt = False,
+    exclude: ExcludeOpt = None,
     jobs: Annotated[Optional[int], typer.Option(
         "--jobs", "-j", min=1, help="Worker processes (default: the number of cores; "
         "never more than chunks of 2,000 turns). Results are the same for any number.")] = None,
@@ -90,13 +91,14 @@ def audit(
             say(stderr, "note: this output needs every conversation, so the audit runs in "
                         "memory in this process; --jobs and --engine are not used")
         result = run_audit_command(paths, checklist_model, field_map, speakers, encoding,
-                                   strict, quiet)
+                                   strict, quiet, exclude)
         if export_dir is not None:
             csv_export.write_exports(result, export_dir)
     else:
         result = run_streamed_command(paths, checklist_model, field_map, speakers, encoding,
                                       strict, export_dir=export_dir, jobs=jobs,
-                                      engine=engine.value, scheduler=scheduler, quiet=quiet)
+                                      engine=engine.value, scheduler=scheduler, quiet=quiet,
+                                      exclude=exclude)
     code = ci.report(result, checklist_model, options, required, expected,
                      table_view={"by": by.value if by else None, "top": top})
     if export_dir is not None:

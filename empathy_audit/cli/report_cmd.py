@@ -9,7 +9,7 @@ import typer
 
 from ..errors import UserError
 from ..formatters import records
-from .app import (ChecklistOpt, EncodingOpt, MapOpt, PathsArg, QuietOpt, SpeakerOpt, app,
+from .app import (ChecklistOpt, EncodingOpt, ExcludeOpt, MapOpt, PathsArg, QuietOpt, SpeakerOpt, app,
                   run_audit_command, say, stderr, stdout, user_errors)
 
 
@@ -39,12 +39,14 @@ def report(
     encoding: EncodingOpt = "utf-8-sig",
     strict: Annotated[bool, typer.Option(help="Treat any skipped row as an error (exit 2).")] = False,
     quiet: QuietOpt = False,
+    exclude: ExcludeOpt = None,
 ):
     """Write per-agent scorecards, summary.csv/.xlsx and a self-contained report.html."""
     started = time.perf_counter()
     write_report = report_writer()
 
-    result = run_audit_command(paths, checklist, field_map, speakers, encoding, strict, quiet)
+    result = run_audit_command(paths, checklist, field_map, speakers, encoding, strict, quiet,
+                               exclude)
     written, stale = write_report(result, out_dir)
     scorecards = sum(1 for path in written if path.parent.name == "scorecards")
     say(stdout, f"Wrote {out_dir / 'report.html'}, summary.csv, summary.xlsx and "

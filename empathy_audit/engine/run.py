@@ -31,7 +31,8 @@ def stream_audit(paths: Iterable[str | Path], checklist: Checklist | str | Path 
                  speaker_map: dict[str, str] | None = None, encoding: str = "utf-8-sig",
                  on_scanned: Callable[[LoadReport], None] | None = None,
                  turns_per_chunk: int | None = None,
-                 progress: Callable[[int, int, int], None] | None = None) -> AuditResult:
+                 progress: Callable[[int, int, int], None] | None = None,
+                 exclude: Iterable[str] = ()) -> AuditResult:
     """Audit ``paths`` with bounded memory; write the CSV exports to ``export_dir`` if given.
 
     ``on_scanned`` sees the load report after the first pass, before any scoring (``--strict``
@@ -42,7 +43,7 @@ def stream_audit(paths: Iterable[str | Path], checklist: Checklist | str | Path 
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
     if not isinstance(checklist, Checklist):
         checklist = load_checklist(checklist)
-    source = Source.of(paths, field_map, speaker_map, encoding)
+    source = Source.of(paths, field_map, speaker_map, encoding, exclude)
     counter = ReplyCounter(canned_thresholds(checklist))
     scanned = scan(source, counter.add)
     if on_scanned:

@@ -38,12 +38,14 @@ class Source:
     field_map: tuple[tuple[str, str], ...] = ()
     speaker_map: tuple[tuple[str, str], ...] = ()
     encoding: str = "utf-8-sig"
+    exclude: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, paths: Iterable[str | Path], field_map: dict[str, str] | None = None,
-           speaker_map: dict[str, str] | None = None, encoding: str = "utf-8-sig") -> "Source":
+           speaker_map: dict[str, str] | None = None, encoding: str = "utf-8-sig",
+           exclude: Iterable[str] = ()) -> "Source":
         return cls(tuple(str(p) for p in paths), tuple((field_map or {}).items()),
-                   tuple((speaker_map or {}).items()), encoding)
+                   tuple((speaker_map or {}).items()), encoding, tuple(exclude))
 
 
 @dataclass
@@ -113,7 +115,7 @@ def _usable_rows(files: list[Path], source: Source, fields: FieldMap, roles: dic
 def scan(source: Source, on_agent_turn: AgentTurnCallback | None = None) -> Scan:
     """First pass: the load report, where each conversation ends, agent turns to the callback."""
     report = LoadReport()
-    files = loaders.expand_paths(source.paths, report)
+    files = loaders.expand_paths(source.paths, report, source.exclude)
     fields = FieldMap(dict(source.field_map))
     roles = loaders.parse_speaker_map(dict(source.speaker_map))
     last_row: dict[str, int] = {}

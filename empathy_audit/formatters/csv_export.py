@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ..loading.core import OUTPUT_MARKER, OUTPUT_MARKER_TEXT
 from ..model import AuditResult
 from . import records
 
@@ -91,4 +92,13 @@ def write_files_atomically(directory: Path, files: dict[str, str | bytes]) -> li
 
 
 def write_exports(result: AuditResult, directory: Path) -> list[Path]:
-    return write_files_atomically(directory, export_tables(result))
+    written = write_files_atomically(directory, export_tables(result))
+    mark_as_output(directory)
+    return written
+
+
+def mark_as_output(directory: Path) -> None:
+    """Tell later runs over a folder holding ``directory`` that it is not transcripts."""
+    marker = directory / OUTPUT_MARKER
+    if not marker.exists():
+        marker.write_text(OUTPUT_MARKER_TEXT, encoding="utf-8")

@@ -12,12 +12,17 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 
 from ..errors import UserError
 from ..model import AGENT, CUSTOMER, OTHER, Conversation, LoadReport, Skipped, Turn
 
 SUFFIXES = (".csv", ".json", ".jsonl", ".ndjson")
+# Written into every directory the tool writes exports or reports to, so that a later run
+# over a folder holding them does not read them back as transcripts.
+OUTPUT_MARKER = ".empathy-audit-output"
+OUTPUT_MARKER_TEXT = "empathy-audit wrote this directory; it skips it when it reads transcripts.\n"
 
 # Canonical field -> accepted names, most specific first.
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
@@ -135,13 +140,15 @@ def format_of(path: Path) -> str:
                     f"(optionally .gz)", file=str(path))
 
 
-def expand_paths(paths: Iterable[str | Path], report: LoadReport) -> list[Path]:
-    """Files named directly, plus transcript files found under directories (sorted)."""
+def expand_paths(paths: Iterable[str | Path], report: LoadReport,
+                 exclude: Iterable[str] = ()) -> list[Path]:
+    """Files named directly, plus transcript files found under directories (sorted), except
+    the tool's own outputs and files matching an ``exclude`` glob."""
     files: list[Path] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file())
+            found = _discover(path, report, tuple(exclude))
             usable = [p for p in found if _is_transcript(p)]
             ignored = len(found) - len(usable)
             if ignored:
@@ -156,6 +163,24 @@ def expand_paths(paths: Iterable[str | Path], report: LoadReport) -> list[Path]:
     if not files:
         raise UserError("no transcript files found in " + ", ".join(map(str, paths)))
     return files
+
+
+def _discover(folder: Path, report: LoadReport, exclude: tuple[str, ...]) -> list[Path]:
+    outputs = sorted(marker.parent for marker in folder.rglob(OUTPUT_MARKER))
+    report.notes += [f"{output}: skipped, empathy-audit's own output" for output in outputs]
+    found, excluded = [], 0
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if any(output == path.parent or output in path.parents for output in outputs):
+            continue
+        relative = path.relative_to(folder)
+        if any(relative.match(glob) or path.match(glob) or fnmatch(relative.as_posix(), glob)
+               for glob in exclude):
+            excluded += 1
+            continue
+        found.append(path)
+    if excluded:
+        report.notes.append(f"{folder}: excluded {excluded} file(s) matching --exclude")
+    return found
 
 
 def _is_transcript(path: Path) -> bool:
@@ -442,15 +467,15 @@ def parse_speaker_map(speaker_map: dict[str, str] | None) -> dict[str, str]:
 
 
 def load(paths: Iterable[str | Path], *, field_map: dict[str, str] | None = None,
-         speaker_map: dict[str, str] | None = None,
-         encoding: str = "utf-8-sig") -> tuple[list[Conversation], LoadReport]:
+         speaker_map: dict[str, str] | None = None, encoding: str = "utf-8-sig",
+         exclude: Iterable[str] = ()) -> tuple[list[Conversation], LoadReport]:
     """Load every transcript file under ``paths`` into conversations, in input order."""
     report = LoadReport()
     fields = FieldMap(field_map)
     roles = parse_speaker_map(speaker_map)
     grouped: dict[str, list[tuple[RawTurn, dict[str, str]]]] = {}
     unknown_speakers: dict[str, int] = {}
-    for path in expand_paths(paths, report):
+    for path in expand_paths(paths, report, exclude):
         source = str(path)
         report.files.append(source)
         text = _open_text(path, encoding)
