@@ -8,6 +8,7 @@ catastrophically.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -64,7 +65,7 @@ class Cue(_Strict):
     @field_validator("kind")
     @classmethod
     def _known_kind(cls, kind: str) -> str:
-        from .cues.kinds import KINDS   # here: the kinds' matchers import this module
+        from .cues.kinds import KINDS  # here: the kinds' matchers import this module
         if kind not in KINDS:
             raise ValueError(f"unknown cue kind {kind!r}; kinds: {', '.join(KINDS)}")
         return kind
@@ -171,7 +172,8 @@ class _Locator:
 def _has_nested_unbounded_repeat(pattern: str) -> bool:
     """True for the classic catastrophic shapes: a repeated group that itself contains an
     unbounded repeat, like ``(a+)+`` or ``(\\w*\\s?)*``."""
-    from re import _constants as c, _parser as parser   # stdlib's own regex parser
+    from re import _constants as c  # stdlib's own regex parser
+    from re import _parser as parser
 
     repeats = (c.MAX_REPEAT, c.MIN_REPEAT)
 
@@ -256,6 +258,22 @@ def resolve_checklist(name: str | Path | None, relative_to: Path = Path()) -> Pa
         raise UserError(f"no checklist file or bundled checklist named {str(name)!r} "
                         f"(bundled: {', '.join(bundled)})", key="checklist")
     return bundled[str(name)]
+
+
+def select_behaviours(checklist: Checklist, select: Iterable[str] = (),
+                      ignore: Iterable[str] = ()) -> Checklist:
+    """Only the behaviours ``select`` names (all if empty), minus those ``ignore`` names."""
+    select, ignore = list(select), list(ignore)
+    for key, ids in (("--select", select), ("--ignore", ignore)):
+        unknown = [b for b in ids if b not in checklist.behaviours]
+        if unknown:
+            raise UserError(f"unknown behaviour {unknown[0]!r}; the checklist has "
+                            f"{', '.join(checklist.behaviours)}", key=key)
+    kept = {b: spec for b, spec in checklist.behaviours.items()
+            if (not select or b in select) and b not in ignore}
+    if not kept:
+        raise UserError("--select and --ignore leave no behaviour to audit", key="--select")
+    return checklist.model_copy(update={"behaviours": kept})
 
 
 def load_checklist(path: str | Path | None = None, parents: tuple[str, ...] = ()) -> Checklist:

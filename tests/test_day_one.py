@@ -319,3 +319,62 @@ def test_exclude_skips_matching_files_and_says_so(run, tmp_path):
     assert document["summary"]["files"] == 1
     assert f"{SAMPLES}: excluded 1 file(s) matching --exclude" in document["notes"]
     assert run("audit", SAMPLES, "--exclude", "*").exit_code == 2   # nothing left: an error
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A repository with transcripts/ and a sub-folder to run from."""
+    shutil.copytree(SAMPLES, tmp_path / "transcripts")
+    (tmp_path / "sub" / "deeper").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "sub" / "deeper")
+    return tmp_path
+
+
+def test_pyproject_config_is_found_walking_up_and_options_still_win(run, project):
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.empathy-audit]\npaths = ["transcripts"]\n'
+        'checklist = "avoid-blame"\nfail-under = 99\nrequire = {acknowledge = 0.8}\n'
+        'ignore = ["apologize"]\nexclude = ["*.json"]\nformat = "json"\n', encoding="utf-8")
+    result = run("audit")
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert document["checklist"] == "default+avoid-blame"
+    assert "apologize" not in document["behaviours"] and "avoid_blame" in document["behaviours"]
+    assert document["summary"]["files"] == 1                      # calls.json excluded
+    assert "gate failed: fail-under: overall score" in result.stderr
+    assert "gate failed: require: acknowledge" in result.stderr
+    overridden = run("audit", "--fail-under", "10", "--require", "be_present=0.1")
+    assert overridden.exit_code == 0, overridden.stderr
+
+
+def test_own_config_file_wins_and_config_names_one(run, project):
+    (project / "pyproject.toml").write_text('[tool.empathy-audit]\nfail-under = 99\n',
+                                            encoding="utf-8")
+    (project / ".empathy-audit.toml").write_text('paths = ["transcripts"]\nformat = "json"\n',
+                                                 encoding="utf-8")
+    assert run("audit").exit_code == 0            # the pyproject's gate is not read
+    other = project / "strict.toml"
+    other.write_text('paths = ["transcripts"]\nfail-under = 99\n', encoding="utf-8")
+    result = run("--config", other, "audit", "-q")
+    assert result.exit_code == 1 and "gate failed: fail-under" in result.stderr
+
+
+@pytest.mark.parametrize("text, message", [
+    ("colour = 1\n", "[colour] unknown key 'colour'; known: paths, checklist"),
+    ("fail-under = 'high'\n", "[fail-under] fail-under has the wrong type (str)"),
+    ("paths = [\n", "invalid TOML"),
+])
+def test_a_bad_config_is_one_line_exit_2(run, project, text, message):
+    (project / ".empathy-audit.toml").write_text(text, encoding="utf-8")
+    result = run("audit", project / "transcripts")
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {project / '.empathy-audit.toml'}: ") and message in line
+
+
+def test_select_and_ignore_behaviours(run):
+    document = json.loads(run("audit", SAMPLES, "-f", "json", "--select", "acknowledge",
+                              "--select", "apologize").stdout)
+    assert list(document["behaviours"]) == ["acknowledge", "apologize"]
+    wrong = run("audit", SAMPLES, "--ignore", "acknowlege")
+    assert wrong.exit_code == 2 and "unknown behaviour 'acknowlege'" in wrong.stderr

@@ -17,6 +17,7 @@ from ..audit import audit as run_audit
 from ..engine.run import stream_audit
 from ..errors import UserError
 from ..gates import EXIT_ERROR
+from .config import default_map, find_config, read_config
 from .progress import ScoringProgress
 
 stdout = Console(highlight=False)
@@ -93,19 +94,6 @@ checklist_app = typer.Typer(no_args_is_help=True, help="Validate, list or show c
 app.add_typer(checklist_app, name="checklist")
 
 
-def _print_version(value: bool) -> None:
-    if value:
-        say(stdout, f"empathy-audit {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _options(version: Annotated[Optional[bool], typer.Option(
-        "--version", callback=_print_version, is_eager=True,
-        help="Print the version and exit.")] = None) -> None:
-    """Audit customer-service transcripts for empathy, against a YAML checklist."""
-
-
 def user_errors(command):
     """Every user error ends the same way: one line on stderr, exit 2, no traceback."""
     @functools.wraps(command)
@@ -120,6 +108,30 @@ def user_errors(command):
             say(stderr, f"error: {where}{error.strerror or error}")
             raise typer.Exit(EXIT_ERROR) from None
     return wrapper
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        say(stdout, f"empathy-audit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+@user_errors
+def _options(ctx: typer.Context,
+             version: Annotated[Optional[bool], typer.Option(
+                 "--version", callback=_print_version, is_eager=True,
+                 help="Print the version and exit.")] = None,
+             config: Annotated[Optional[Path], typer.Option(
+                 "--config", help="Configuration file (default: the nearest "
+                 ".empathy-audit.toml, or pyproject.toml with [tool.empathy-audit], from the "
+                 "working directory up).", show_default=False)] = None) -> None:
+    """Audit customer-service transcripts for empathy, against a YAML checklist."""
+    if config is not None and not config.is_file():
+        raise UserError("configuration file not found", file=str(config), key="--config")
+    found = config or find_config(Path.cwd())
+    if found is not None:
+        ctx.default_map = default_map(read_config(found), ctx.command.commands)
 
 
 def _pairs(values: list[str] | None, option: str) -> dict[str, str]:

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..checklist import load_checklist
+from ..checklist import load_checklist, select_behaviours
 from ..errors import UserError
 from ..formatters import csv_export, terminal
 from . import ci
@@ -61,6 +61,10 @@ def audit(
                     "conversations.")] = None,
     quiet: QuietOpt = False,
     exclude: ExcludeOpt = None,
+    select: Annotated[Optional[list[str]], typer.Option(
+        "--select", metavar="BEHAVIOUR", help="Audit only this behaviour (repeatable).")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option(
+        "--ignore", metavar="BEHAVIOUR", help="Leave this behaviour out (repeatable).")] = None,
     jobs: Annotated[Optional[int], typer.Option(
         "--jobs", "-j", min=1, help="Worker processes (default: the number of cores; "
         "never more than chunks of 2,000 turns). Results are the same for any number.")] = None,
@@ -81,7 +85,7 @@ def audit(
     --expect), 2 an error in the input, checklist or options."""
     options = ci.CiOptions(format, output, fail_under, tuple(require or ()), fail_on_critical,
                            exit_zero, expect, update_expected)
-    checklist_model = load_checklist(checklist)
+    checklist_model = select_behaviours(load_checklist(checklist), select or (), ignore or ())
     required = ci.check_options(options, checklist_model)
     expected = ci.expected_before(options)
     if scheduler and engine is not Engine.dask:
