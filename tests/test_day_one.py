@@ -378,3 +378,27 @@ def test_select_and_ignore_behaviours(run):
     assert list(document["behaviours"]) == ["acknowledge", "apologize"]
     wrong = run("audit", SAMPLES, "--ignore", "acknowlege")
     assert wrong.exit_code == 2 and "unknown behaviour 'acknowlege'" in wrong.stderr
+
+
+def test_github_annotations_relative_capped_critical_first(run, tmp_path, monkeypatch):
+    shutil.copytree(SAMPLES, tmp_path / "transcripts")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    result = run("audit", tmp_path / "transcripts", "-f", "github", "-c", "avoid-blame",
+                 "--max-annotations", "3")
+    lines = result.stdout.splitlines()
+    every = json.loads(run("audit", tmp_path / "transcripts", "-f", "json", "-c",
+                           "avoid-blame").stdout)
+    missed = sum(v["verdict"] == "missed" for c in every["conversations"]
+                 for v in c["verdicts"].values())
+    assert missed > 3
+    annotations, notice = lines[:3], lines[3]
+    assert all(re.match(r"::(error|warning) file=transcripts/(chats\.csv|calls\.json),line=\d+,",
+                        line) for line in annotations), annotations
+    criticals = sum(v["verdict"] == "missed" for c in every["conversations"]
+                    for b, v in c["verdicts"].items() if b == "avoid_blame")
+    levels = [line.split()[0] for line in annotations]
+    assert levels == sorted(levels, key=lambda level: level != "::error")   # critical first
+    assert levels.count("::error") == min(criticals, 3)
+    assert notice.startswith(f"::notice title=empathy-audit%3A more misses::{missed - 3} more "
+                             f"missed behaviour(s) not annotated (--max-annotations 3): ")
+    assert len(lines) == 4

@@ -50,6 +50,7 @@ def audit(
     exit_zero: ci.ExitZeroOpt = False,
     expect: ci.ExpectOpt = None,
     update_expected: ci.UpdateExpectedOpt = False,
+    max_annotations: ci.MaxAnnotationsOpt = 10,
     field_map: MapOpt = None,
     speakers: SpeakerOpt = None,
     encoding: EncodingOpt = "utf-8-sig",
@@ -84,7 +85,7 @@ def audit(
     Exit codes: 0 all gates hold, 1 a gate failed (--fail-under, --require, --fail-on-critical,
     --expect), 2 an error in the input, checklist or options."""
     options = ci.CiOptions(format, output, fail_under, tuple(require or ()), fail_on_critical,
-                           exit_zero, expect, update_expected)
+                           exit_zero, expect, update_expected, max_annotations)
     checklist_model = select_behaviours(load_checklist(checklist), select or (), ignore or ())
     required = ci.check_options(options, checklist_model)
     expected = ci.expected_before(options)

@@ -5,6 +5,7 @@ core (gates, expectations) and the formatters; this module only routes text and 
 exit code the core decided."""
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,9 @@ ExpectOpt = Annotated[Optional[Path], typer.Option(
     "--expect", help="Expected verdicts CSV: exit 1 listing every verdict that changed.")]
 UpdateExpectedOpt = Annotated[bool, typer.Option(
     "--update-expected", help="Rewrite the --expect file with this run's verdicts.")]
+MaxAnnotationsOpt = Annotated[int, typer.Option(
+    "--max-annotations", min=1, help="--format github: annotate at most N missed behaviours, "
+    "critical first, and count the rest in one notice (GitHub shows 10 per step).")]
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class CiOptions:
     exit_zero: bool = False
     expect: Path | None = None
     update_expected: bool = False
+    max_annotations: int = 10
 
 
 def check_options(options: CiOptions, checklist: Checklist) -> dict[str, float]:
@@ -80,6 +85,15 @@ def needs_conversations(options: CiOptions) -> bool:
             or options.expect is not None or options.fail_on_critical)
 
 
+def repository_root() -> Path:
+    """GitHub's checkout (GITHUB_WORKSPACE), else the nearest folder holding .git, else the
+    working directory: GitHub places annotations by paths relative to the repository."""
+    if os.environ.get("GITHUB_WORKSPACE"):
+        return Path(os.environ["GITHUB_WORKSPACE"]).resolve()
+    here = Path.cwd().resolve()
+    return next((folder for folder in (here, *here.parents) if (folder / ".git").exists()), here)
+
+
 def gate_failures(result: AuditResult, checklist: Checklist, options: CiOptions,
                   required: dict[str, float], expected) -> list[GateFailure]:
     critical = [b for b, spec in checklist.behaviours.items() if spec.critical]
@@ -100,7 +114,8 @@ def report(result: AuditResult, checklist: Checklist, options: CiOptions,
            required: dict[str, float], expected, table_view: dict | None = None) -> int:
     """Write every output, print the failed gates, and return the exit code."""
     failures = gate_failures(result, checklist, options, required, expected)
-    context = RenderContext(tuple(failures), checklist)
+    context = RenderContext(tuple(failures), checklist, options.max_annotations,
+                            repository_root())
     files: list[tuple[Path, str]] = []
     if options.update_expected:
         files.append((options.expect, expected_csv(result)))

@@ -6,6 +6,7 @@ Nothing here recomputes a verdict: misses are read from each ``BehaviourVerdict`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..checklist import Checklist
 from ..gates import GateFailure
@@ -20,6 +21,15 @@ class RenderContext:
     """Inputs beside the result: decided once by the caller, never by a formatter."""
     gate_failures: tuple[GateFailure, ...] = ()
     checklist: Checklist | None = None
+    max_annotations: int = 10        # GitHub shows 10 annotations of a kind per step
+    root: Path | None = None         # the repository: annotation paths are relative to it
+
+    def relative(self, source: str) -> str:
+        """``source`` relative to the repository, as GitHub locates annotations."""
+        if self.root is None:
+            return source
+        path = Path(source).resolve()
+        return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else source
 
     def title(self, behaviour: str) -> str:
         if self.checklist and behaviour in self.checklist.behaviours:
