@@ -402,3 +402,37 @@ def test_github_annotations_relative_capped_critical_first(run, tmp_path, monkey
     assert notice.startswith(f"::notice title=empathy-audit%3A more misses::{missed - 3} more "
                              f"missed behaviour(s) not annotated (--max-annotations 3): ")
     assert len(lines) == 4
+
+
+def test_markdown_and_diff_fit_a_github_comment(tmp_path):
+    """4,000 agents and 4,000 conversations: the tables stop under 65,536 characters and say
+    how many rows they left out; agents whose figures did not change are not listed."""
+    from empathy_audit.export_diff import diff_exports, read_export
+    from empathy_audit.formatters.csv_export import write_exports
+    from empathy_audit.formatters.diff_format import render_diff_markdown
+    from empathy_audit.formatters.markdown import COMMENT_LIMIT, render_markdown
+
+    from .synthetic import synthetic_result
+    result = synthetic_result(4_000, agents=4_000)
+    text = render_markdown(result)
+    assert len(text) < COMMENT_LIMIT
+    shown = sum(line.startswith("| agent-") for line in text.splitlines())
+    assert 100 < shown < 4_000
+    assert f"_{4_000 - shown} more agents not shown here: `--export-dir` writes" in text
+    assert "### Worst conversations" in text and "### Behaviours" in text
+    old, new = tmp_path / "old", tmp_path / "new"
+    write_exports(result, old)
+    write_exports(result, new)
+    rows = (new / "conversations.csv").read_text(encoding="utf-8").splitlines()
+    flipped = [rows[0]] + [row.replace(",met,", ",missed,", 1) if n % 2 else row
+                           for n, row in enumerate(rows[1:])]
+    (new / "conversations.csv").write_text("\n".join(flipped) + "\n", encoding="utf-8")
+    diff = diff_exports(read_export(old), read_export(new))
+    assert len(diff.newly_missed) > 1_000
+    text = render_diff_markdown(diff, str(old), str(new))
+    assert len(text) < COMMENT_LIMIT
+    assert "### Agents (0 changed, 4000 unchanged not listed)" in text   # agents.csv the same
+    counted = re.search(r"\| Newly missed \| (\w+) \| (\d+) \|", text)
+    assert int(counted.group(2)) == len(diff.newly_missed)
+    assert re.search(r"_\d+ more verdict changes not shown here: `empathy-audit diff .* "
+                     r"--format json` lists them all\._", text)
