@@ -436,3 +436,25 @@ def test_markdown_and_diff_fit_a_github_comment(tmp_path):
     assert int(counted.group(2)) == len(diff.newly_missed)
     assert re.search(r"_\d+ more verdict changes not shown here: `empathy-audit diff .* "
                      r"--format json` lists them all\._", text)
+
+
+@pytest.mark.parametrize("name", ["chats.csv", "calls.json"])
+def test_dash_reads_standard_input_on_every_path(name, tmp_path):
+    """The streamed tables (two passes over the input), the in-memory formats and exports
+    read `-` as they read the file itself."""
+    from typer.testing import CliRunner
+    data = (SAMPLES / name).read_bytes()
+    runner = CliRunner()
+    piped = runner.invoke(app_module.app, ["audit", "-", "-o", str(tmp_path / "in"), "--jobs",
+                                           "1"], input=data)
+    assert piped.exit_code == 0, piped.stderr
+    runner.invoke(app_module.app, ["audit", str(SAMPLES / name), "-o", str(tmp_path / "file")])
+    for export in ("conversations.csv", "agents.csv"):
+        assert ((tmp_path / "in" / export).read_text(encoding="utf-8")
+                == (tmp_path / "file" / export).read_text(encoding="utf-8"))
+    as_json = runner.invoke(app_module.app, ["audit", "-", "-f", "json"], input=data)
+    assert json.loads(as_json.stdout)["summary"]["files"] == 1
+    jsonl = b"\n".join(json.dumps(c).encode() for c in json.loads((SAMPLES / "calls.json")
+                                                                 .read_bytes()))
+    lines = runner.invoke(app_module.app, ["audit", "-", "-f", "json"], input=jsonl)
+    assert json.loads(lines.stdout)["summary"]["conversations"] == 5

@@ -17,6 +17,7 @@ as ``load`` does, so very large inputs belong in JSON Lines.
 from __future__ import annotations
 
 import gzip
+import io
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -64,6 +65,9 @@ class Scan:
 @contextmanager
 def _text_lines(path: Path, encoding: str):
     """The file's text, line by line, untranslated (``newline=""``), gunzipped if needed."""
+    if str(path) == loaders.STDIN:
+        yield io.StringIO(loaders._open_text(path, encoding), newline="")
+        return
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding=encoding, newline="") as handle:
         yield handle

@@ -10,6 +10,7 @@ import csv
 import gzip
 import io
 import json
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatch
@@ -106,8 +107,20 @@ class FieldMap:
 
 # ---------------------------------------------------------------- reading bytes
 
+STDIN = "-"
+_stdin: list = [None, b""]   # the stream read, and its bytes: read once, however many passes
+
+
+def stdin_bytes() -> bytes:
+    """Standard input (the path ``-``), read once: the streaming engine reads it twice."""
+    stream = sys.stdin.buffer
+    if _stdin[0] is not stream:
+        _stdin[:] = [stream, stream.read()]
+    return _stdin[1]
+
+
 def _open_text(path: Path, encoding: str) -> str:
-    raw = path.read_bytes()
+    raw = stdin_bytes() if str(path) == STDIN else path.read_bytes()
     if path.suffix == ".gz":
         try:
             raw = gzip.decompress(raw)
@@ -130,6 +143,8 @@ def decode_text(raw: bytes, source: str, encoding: str,
 
 
 def format_of(path: Path) -> str:
+    if str(path) == STDIN:
+        return _sniff(stdin_bytes())
     name = path.name.lower()
     if name.endswith(".gz"):
         name = name[:-3]
@@ -147,7 +162,9 @@ def expand_paths(paths: Iterable[str | Path], report: LoadReport,
     files: list[Path] = []
     for given in paths:
         path = Path(given)
-        if path.is_dir():
+        if str(given) == STDIN:
+            files.append(path)
+        elif path.is_dir():
             found = _discover(path, report, tuple(exclude))
             usable = [p for p in found if _is_transcript(p)]
             ignored = len(found) - len(usable)
@@ -186,6 +203,20 @@ def _discover(folder: Path, report: LoadReport, exclude: tuple[str, ...]) -> lis
 def _is_transcript(path: Path) -> bool:
     name = path.name.lower().removesuffix(".gz")
     return name.endswith(SUFFIXES) and not path.name.startswith(".")
+
+
+def _sniff(raw: bytes) -> str:
+    """Standard input has no file name: a JSON document, JSON Lines, or else CSV."""
+    head = raw.lstrip()[:1]
+    if head == b"[":
+        return "json"
+    if head == b"{":
+        try:
+            json.loads(raw)
+            return "json"
+        except ValueError:
+            return "jsonl"
+    return "csv"
 
 
 # ---------------------------------------------------------------- CSV
