@@ -4,6 +4,7 @@ Each command group lives in its own module and registers itself on ``app``."""
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -14,6 +15,7 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..audit import audit as run_audit
+from ..cues.compile_cache import NO_CACHE_ENV
 from ..engine.run import stream_audit
 from ..errors import UserError
 from ..gates import EXIT_ERROR
@@ -125,8 +127,13 @@ def _options(ctx: typer.Context,
              config: Annotated[Optional[Path], typer.Option(
                  "--config", help="Configuration file (default: the nearest "
                  ".empathy-audit.toml, or pyproject.toml with [tool.empathy-audit], from the "
-                 "working directory up).", show_default=False)] = None) -> None:
+                 "working directory up).", show_default=False)] = None,
+             no_cache: Annotated[bool, typer.Option(
+                 "--no-cache", help="Compile the checklist afresh, without reading or writing "
+                 "the cache (also EMPATHY_AUDIT_NO_CACHE=1).")] = False) -> None:
     """Audit customer-service transcripts for empathy, against a YAML checklist."""
+    if no_cache:   # the environment reaches worker processes too
+        os.environ[NO_CACHE_ENV] = "1"
     if config is not None and not config.is_file():
         raise UserError("configuration file not found", file=str(config), key="--config")
     found = config or find_config(Path.cwd())

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..checklist import Checklist
 from ..model import AGENT, CUSTOMER, Conversation, CueMatch, Turn
+from .compile_cache import compiling
 from .kinds import KINDS
 from .rules import EngagementMatcher, WordsMatcher, candidate_stems, normalize_quotes
 
@@ -27,10 +28,13 @@ class CueFinder:
 
     def __init__(self, checklist: Checklist):
         self.checklist = checklist
-        self.matchers = {cue_id: KINDS[cue.kind].build(cue_id, cue, checklist)
-                         for cue_id, cue in checklist.cues.items()}
-        self.words = {cue_id: m for cue_id, m in self.matchers.items()
-                      if isinstance(m, WordsMatcher)}
+        with compiling(checklist):
+            self.matchers = {cue_id: KINDS[cue.kind].build(cue_id, cue, checklist)
+                             for cue_id, cue in checklist.cues.items()}
+            self.words = {cue_id: m for cue_id, m in self.matchers.items()
+                          if isinstance(m, WordsMatcher)}
+            for matcher in self.matchers.values():
+                matcher.prepare()
         self.engagement = {cue_id: m for cue_id, m in self.matchers.items()
                            if isinstance(m, EngagementMatcher)}
         # Kinds that look at the other cues of the turn and of the customer run last.

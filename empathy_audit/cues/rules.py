@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..checklist import Checklist, Cue, compile_pattern, phrase_regex
 from ..model import AGENT, Conversation, CueMatch, Turn
+from .compile_cache import derived
 from .factored import factor
 from .prefilter import Screened
 from .sentiment import locate_words, sentiment
@@ -91,6 +92,12 @@ class WordsMatcher:
             includes=tuple(cue.includes),
             only_with=tuple(cue.only_with),
         )
+
+    def prepare(self) -> None:
+        """Derive its regexes' prefilters now, while the checklist's cache is open."""
+        for screened in (self.regex, self.exclude, self.veto, self.default_unless):
+            if screened is not None:
+                screened.prepare()
 
     def find_on(self, seen: TurnSeen) -> list[CueMatch]:
         """Its own words (else sentiment, else the default) plus the matches of the cues it
@@ -183,7 +190,7 @@ def _combine(patterns: list[str], phrases: Sequence[str] = ()) -> Screened | Non
     are checked again here, for checklists built in Python rather than loaded (which checks
     them too); phrases become regexes that are safe by construction."""
     for pattern in patterns:
-        compile_pattern(pattern)
+        derived("checked", pattern, lambda p=pattern: compile_pattern(p) is not None)
     alternatives = [phrase_regex(p) for p in phrases] + list(patterns)
     if not alternatives:
         return None
@@ -302,6 +309,9 @@ class EngagementMatcher:
         return cls(cue_id, WordsMatcher.build(cue_id, cue, checklist), cue.min_shared_words,
                    cue.min_own_words, ignore, cue.canned_min_repeats,
                    (rule.customer_cue, rule.agent_cue) if rule else None)
+
+    def prepare(self) -> None:
+        self.words.prepare()
 
     def count_replies(self, conversations: Iterable[Conversation]) -> None:
         """Count, per reply template, the conversations it was sent in (canned detection)."""
