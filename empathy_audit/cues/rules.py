@@ -21,7 +21,7 @@ from .compile_cache import derived
 from .factored import factor
 from .prefilter import Screened
 from .sentiment import locate_words, sentiment
-from .sentiment_gate import cannot_be_negative, polarity_can_reach
+from .sentiment_gate import cannot_be_negative, polarity_can_reach, prepare_gates
 
 if TYPE_CHECKING:
     from .finder import TurnSeen
@@ -98,6 +98,8 @@ class WordsMatcher:
         for screened in (self.regex, self.exclude, self.veto, self.default_unless):
             if screened is not None:
                 screened.prepare()
+        if self.uses_sentiment or self.sentiment_veto_above is not None:
+            prepare_gates()
 
     def find_on(self, seen: TurnSeen) -> list[CueMatch]:
         """Its own words (else sentiment, else the default) plus the matches of the cues it
