@@ -6,9 +6,11 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import traceback
 from pathlib import Path
 from typing import Annotated, Optional
 
+import click
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
@@ -17,8 +19,8 @@ from .. import __version__
 from ..audit import audit as run_audit
 from ..cues.compile_cache import NO_CACHE_ENV
 from ..engine.run import stream_audit
-from ..errors import UserError
-from ..gates import EXIT_ERROR
+from ..errors import UserError, one_line
+from ..gates import EXIT_ERROR, EXIT_INTERNAL
 from .config import default_map, find_config, read_config
 from .progress import ScoringProgress
 
@@ -27,8 +29,9 @@ stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def say(console: Console, message: str) -> None:
-    """One message, one line, at any terminal width: never wrapped, never read as markup."""
-    console.print(message, markup=False, highlight=False, soft_wrap=True)
+    """One message, one line, at any terminal width: never wrapped, never read as markup,
+    its own line breaks escaped."""
+    console.print(one_line(message), markup=False, highlight=False, soft_wrap=True)
 
 
 # click's exceptions, or the copy newer Typer versions vendor: whichever Typer raises
@@ -96,20 +99,50 @@ checklist_app = typer.Typer(no_args_is_help=True, help="Validate, list or show c
 app.add_typer(checklist_app, name="checklist")
 
 
+ISSUES_URL = "https://github.com/empathy-audit/empathy-audit/issues"
+DEBUG_VARIABLE = "EMPATHY_AUDIT_DEBUG"
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread like KeyboardInterrupt on Ctrl-C, so that every
+    ``finally`` runs: staging directories removed, worker processes stopped."""
+
+
+def raise_terminated(signum, frame):
+    raise Terminated()
+
+
 def user_errors(command):
-    """Every user error ends the same way: one line on stderr, exit 2, no traceback."""
+    """Every user error ends the same way: one line on stderr, exit 2, no traceback. An
+    interruption exits 130 (Ctrl-C) or 143 (SIGTERM) once the ``finally`` blocks have run;
+    a bug exits 3 (never 1, which CI reads as a failed gate)."""
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
         except UserError as error:
-            say(stderr, f"error: {error}")
-            raise typer.Exit(EXIT_ERROR) from None
+            fail(f"error: {error}", EXIT_ERROR)
         except OSError as error:
             where = f"{error.filename}: " if getattr(error, "filename", None) else ""
-            say(stderr, f"error: {where}{error.strerror or error}")
-            raise typer.Exit(EXIT_ERROR) from None
+            fail(f"error: {where}{error.strerror or error}", EXIT_ERROR)
+        except (KeyboardInterrupt, Terminated) as stop:
+            terminated = isinstance(stop, Terminated)
+            fail(f"error: terminated by {'SIGTERM' if terminated else 'Ctrl-C'}; exports not "
+                 f"written", 143 if terminated else 130)
+        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.ClickException,
+                _clicks.ClickException):
+            raise   # typer's and click's own ways to end
+        except Exception as error:
+            if os.environ.get(DEBUG_VARIABLE):
+                traceback.print_exc()
+            fail(f"internal error: {type(error).__name__}: {error}; please report it at "
+                 f"{ISSUES_URL} (set {DEBUG_VARIABLE}=1 for the traceback)", EXIT_INTERNAL)
     return wrapper
+
+
+def fail(message: str, code: int):
+    say(stderr, message)
+    raise typer.Exit(code) from None
 
 
 def _print_version(value: bool) -> None:
@@ -161,6 +194,9 @@ MapOpt = Annotated[Optional[list[str]], typer.Option(
 SpeakerOpt = Annotated[Optional[list[str]], typer.Option(
     "--speaker", help="Speaker label mapping LABEL=agent|customer|other (repeatable).")]
 EncodingOpt = Annotated[str, typer.Option(help="Text encoding of the input files.")]
+IdsPerFileOpt = Annotated[bool, typer.Option(
+    "--ids-per-file", help="Conversation ids are unique per file only: prefix each with its "
+                           "file (default: an id in two files is an error).")]
 
 
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar on stderr.")]
@@ -170,26 +206,29 @@ ExcludeOpt = Annotated[Optional[list[str]], typer.Option(
 
 
 def run_audit_command(paths, checklist, field_map, speakers, encoding, strict=False,
-                      quiet=False, exclude=()):
+                      quiet=False, ids_per_file=False, exclude=()):
     """Shared by every command that audits: options in, AuditResult out. Shows a progress
     bar on stderr for long runs, unless quiet or stderr is not a terminal."""
     with ScoringProgress(stderr, enabled=not quiet) as progress:
         result = run_audit(paths, checklist, field_map=_pairs(field_map, "--map"),
                            speaker_map=_pairs(speakers, "--speaker"), encoding=encoding,
-                           progress=progress, exclude=exclude or ())
+                           ids_per_file=ids_per_file, progress=progress,
+                           exclude=exclude or ())
     if strict:
         check_strict(result.report)
     return result
 
 
 def run_streamed_command(paths, checklist, field_map, speakers, encoding, strict, *,
-                         export_dir, jobs, engine, scheduler, quiet=False, exclude=()):
+                         export_dir, jobs, engine, scheduler, ids_per_file=False, quiet=False,
+                         exclude=()):
     """The same audit, streamed in chunks to worker processes or a Dask cluster; the
     conversations go to the exports and only the summary comes back."""
     with ScoringProgress(stderr, enabled=not quiet) as progress:
         return stream_audit(paths, checklist, export_dir=export_dir, jobs=jobs, engine=engine,
                             scheduler=scheduler, field_map=_pairs(field_map, "--map"),
                             speaker_map=_pairs(speakers, "--speaker"), encoding=encoding,
+                            ids_per_file=ids_per_file,
                             on_scanned=check_strict if strict else None, progress=progress,
                             exclude=exclude or ())
 

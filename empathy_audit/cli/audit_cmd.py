@@ -12,8 +12,9 @@ from ..checklist import load_checklist, select_behaviours
 from ..errors import UserError
 from ..formatters import csv_export, terminal
 from . import ci
-from .app import (ChecklistOpt, EncodingOpt, ExcludeOpt, MapOpt, PathsArg, QuietOpt, SpeakerOpt, app,
-                  run_audit_command, run_streamed_command, say, stderr, stdout, user_errors)
+from .app import (ChecklistOpt, EncodingOpt, ExcludeOpt, IdsPerFileOpt, MapOpt, PathsArg,
+                  QuietOpt, SpeakerOpt, app, run_audit_command, run_streamed_command, say,
+                  stderr, stdout, user_errors)
 
 
 class By(str, Enum):
@@ -54,6 +55,7 @@ def audit(
     field_map: MapOpt = None,
     speakers: SpeakerOpt = None,
     encoding: EncodingOpt = "utf-8-sig",
+    ids_per_file: IdsPerFileOpt = False,
     strict: Annotated[bool, typer.Option(help="Treat any skipped row as an error (exit 2).")] = False,
     by: Annotated[Optional[By], typer.Option(
         "--by", help="Show only this table (default: agents and behaviours).")] = None,
@@ -83,7 +85,8 @@ def audit(
     --fail-on-critical, --by conversation) audit in memory, in this process.
 
     Exit codes: 0 all gates hold, 1 a gate failed (--fail-under, --require, --fail-on-critical,
-    --expect), 2 an error in the input, checklist or options."""
+    --expect), 2 an error in the input, checklist or options, 3 an internal error (a bug),
+    130/143 interrupted (Ctrl-C/SIGTERM)."""
     options = ci.CiOptions(format, output, fail_under, tuple(require or ()), fail_on_critical,
                            exit_zero, expect, update_expected, max_annotations)
     checklist_model = select_behaviours(load_checklist(checklist), select or (), ignore or ())
@@ -96,14 +99,14 @@ def audit(
             say(stderr, "note: this output needs every conversation, so the audit runs in "
                         "memory in this process; --jobs and --engine are not used")
         result = run_audit_command(paths, checklist_model, field_map, speakers, encoding,
-                                   strict, quiet, exclude)
+                                   strict, quiet, ids_per_file, exclude)
         if export_dir is not None:
             csv_export.write_exports(result, export_dir)
     else:
         result = run_streamed_command(paths, checklist_model, field_map, speakers, encoding,
                                       strict, export_dir=export_dir, jobs=jobs,
                                       engine=engine.value, scheduler=scheduler, quiet=quiet,
-                                      exclude=exclude)
+                                      ids_per_file=ids_per_file, exclude=exclude)
     code = ci.report(result, checklist_model, options, required, expected,
                      table_view={"by": by.value if by else None, "top": top})
     if export_dir is not None:
@@ -121,6 +124,7 @@ def explain(
     field_map: MapOpt = None,
     speakers: SpeakerOpt = None,
     encoding: EncodingOpt = "utf-8-sig",
+    ids_per_file: IdsPerFileOpt = False,
     turn: Annotated[Optional[str], typer.Option(
         "--turn", "-t", help="Jump to this turn (its number in the input, or from 0 when the "
         "input has none): show it with --context turns around it.")] = None,
@@ -131,7 +135,8 @@ def explain(
 ):
     """Show one conversation turn by turn: cues with the deciding words, met and missed."""
     checklist_model = load_checklist(checklist)
-    result = run_audit_command(path, checklist_model, field_map, speakers, encoding)
+    result = run_audit_command(path, checklist_model, field_map, speakers, encoding,
+                               ids_per_file=ids_per_file)
     found = next((r for r in result.conversations
                   if r.conversation.conversation_id == conversation), None)
     if found is None:

@@ -9,8 +9,9 @@ import typer
 
 from ..errors import UserError
 from ..formatters import records
-from .app import (ChecklistOpt, EncodingOpt, ExcludeOpt, MapOpt, PathsArg, QuietOpt, SpeakerOpt, app,
-                  run_audit_command, say, stderr, stdout, user_errors)
+from .app import (ChecklistOpt, EncodingOpt, ExcludeOpt, IdsPerFileOpt, MapOpt, PathsArg,
+                  QuietOpt, SpeakerOpt, app, run_audit_command, say, stderr, stdout,
+                  user_errors)
 
 
 def report_writer():
@@ -37,6 +38,7 @@ def report(
     field_map: MapOpt = None,
     speakers: SpeakerOpt = None,
     encoding: EncodingOpt = "utf-8-sig",
+    ids_per_file: IdsPerFileOpt = False,
     strict: Annotated[bool, typer.Option(help="Treat any skipped row as an error (exit 2).")] = False,
     quiet: QuietOpt = False,
     exclude: ExcludeOpt = None,
@@ -46,7 +48,7 @@ def report(
     write_report = report_writer()
 
     result = run_audit_command(paths, checklist, field_map, speakers, encoding, strict, quiet,
-                               exclude)
+                               ids_per_file, exclude)
     written, stale = write_report(result, out_dir)
     scorecards = sum(1 for path in written if path.parent.name == "scorecards")
     say(stdout, f"Wrote {out_dir / 'report.html'}, summary.csv, summary.xlsx and "

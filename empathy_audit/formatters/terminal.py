@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..checklist import Checklist
+from ..errors import one_line
 from ..model import AGENT, CUSTOMER, MET, MISSED, NA, AuditResult, ConversationResult
 from ..scoring import rate
 from . import ordering, records
@@ -83,7 +84,7 @@ def agents_table(result: AuditResult, top: int | None = None) -> Table:
     for b in result.behaviours:
         table.add_column(_header(b), justify="right", width=_header_width(b))
     for a in agents:
-        table.add_row(a.agent_id, str(a.conversations), records.fmt_score(a.score) or "–",
+        table.add_row(Text(a.agent_id), str(a.conversations), records.fmt_score(a.score) or "–",
                       *(_rate_cell(a.met_rates[b], bar=True) for b in result.behaviours))
     return table
 
@@ -94,7 +95,7 @@ def compact_agents_table(result: AuditResult, top: int | None = None) -> Table:
     for code in _codes(result.behaviours).values():
         table.add_column(code, justify="right", no_wrap=True)
     for a in agents:
-        table.add_row(a.agent_id, str(a.conversations), records.fmt_score(a.score) or "–",
+        table.add_row(Text(a.agent_id), str(a.conversations), records.fmt_score(a.score) or "–",
                       *(_rate_cell(a.met_rates[b]) for b in result.behaviours))
     table.caption = "  ".join(filter(None, [table.caption, _legend(result.behaviours)]))
     table.caption_justify = "left"
@@ -108,7 +109,7 @@ def agents_per_behaviour(result: AuditResult, top: int | None = None) -> Group:
         table, agents = _agents_frame(result, top, f"Agents: {b}", score=False)
         table.add_column("met rate", justify="right", no_wrap=True)
         for a in agents:
-            table.add_row(a.agent_id, str(a.conversations), _rate_cell(a.met_rates[b]))
+            table.add_row(Text(a.agent_id), str(a.conversations), _rate_cell(a.met_rates[b]))
         tables.append(table)
     return Group(*tables)
 
@@ -124,8 +125,9 @@ def _conversations_frame(result: AuditResult, top: int | None) -> tuple[Table, l
     return table, rows
 
 
-def _conversation_cells(r: ConversationResult) -> list[str]:
-    return [r.conversation.conversation_id, r.conversation.agent_id,
+def _conversation_cells(r: ConversationResult) -> list:
+    """Ids as Text: a [bracketed] id is not Rich markup."""
+    return [Text(r.conversation.conversation_id), Text(r.conversation.agent_id),
             str(len(r.conversation.turns)), records.fmt_score(r.score) or "–"]
 
 
@@ -157,7 +159,7 @@ def conversations_list(result: AuditResult, top: int | None = None) -> Group:
     rows = ordering.worst_conversations_first(result)
     lines = [Text("Conversations, lowest scores first", style="italic")]
     for r in rows[:top]:
-        conversation_id, agent, turns, score = _conversation_cells(r)
+        conversation_id, agent, turns, score = map(str, _conversation_cells(r))
         missed = [b for b in result.behaviours if r.verdicts[b].verdict == MISSED]
         lines += [Text(f"{conversation_id}  agent {agent}  turns {turns}  score {score}"),
                   Text(f"  missed: {', '.join(missed) or 'nothing'}",
@@ -214,7 +216,7 @@ def print_audit(result: AuditResult, console: Console, by: str | None = None,
     console.print(f"Overall score: [bold]{overall}[/bold]")
     console.print(records.summary_line(result), markup=False, highlight=False, soft_wrap=True)
     for note in result.report.notes:
-        console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
+        console.print(one_line(f"note: {note}"), markup=False, highlight=False, soft_wrap=True)
 
 
 def highlighted(text: str, cues, style: str) -> Text:
@@ -253,14 +255,15 @@ def explain_view(result: ConversationResult, checklist: Checklist,
                               style="bold red"))
         title = f"turn {turn.number} · {turn.speaker}" + (
             f" ({turn.raw_speaker})" if turn.raw_speaker.lower() != turn.speaker else "")
-        parts.append(Panel(Group(*lines), title=title, title_align="left",
+        parts.append(Panel(Group(*lines), title=Text(title), title_align="left",
                            border_style={AGENT: "cyan", CUSTOMER: "yellow"}.get(turn.speaker, "dim")))
     table = Table(title="Verdicts", title_justify="left")
     for column in ("behaviour", "verdict", "why"):
         table.add_column(column)
     for bid, verdict in result.verdicts.items():
-        table.add_row(f"{bid} — {checklist.behaviours[bid].title}",
-                      Text(verdict.verdict, style=VERDICT_STYLE[verdict.verdict]), verdict.reason)
+        table.add_row(Text(f"{bid} — {checklist.behaviours[bid].title}"),
+                      Text(verdict.verdict, style=VERDICT_STYLE[verdict.verdict]),
+                      Text(verdict.reason))
     parts.append(table)
     parts.append(Text(f"Score: {records.fmt_score(result.score) or 'n/a (nothing applied)'}",
                       style="bold"))
@@ -286,7 +289,7 @@ def checklist_view(checklist: Checklist) -> Group:
         if b.example:
             body += [Text("Meets: ", style="green") + Text(b.example.meets),
                      Text("Misses: ", style="red") + Text(b.example.misses)]
-        parts.append(Panel(Group(*body), title=f"{bid} — {b.title}", title_align="left"))
+        parts.append(Panel(Group(*body), title=Text(f"{bid} — {b.title}"), title_align="left"))
     parts.append(cues_table(checklist))
     return Group(*parts)
 
@@ -298,5 +301,5 @@ def cues_table(checklist: Checklist) -> Table:
     table.add_column("on", no_wrap=True)
     table.add_column("means")
     for cid, cue in checklist.cues.items():
-        table.add_row(cid, cue.speaker, cue.description or "(no description)")
+        table.add_row(Text(cid), cue.speaker, Text(cue.description or "(no description)"))
     return table

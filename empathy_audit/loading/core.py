@@ -10,7 +10,11 @@ import csv
 import gzip
 import io
 import json
+import math
+import os
+import re
 import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatch
@@ -20,6 +24,11 @@ from ..errors import UserError
 from ..model import AGENT, CUSTOMER, OTHER, Conversation, LoadReport, Skipped, Turn
 
 SUFFIXES = (".csv", ".json", ".jsonl", ".ndjson")
+MAX_JSON_DEPTH = 100   # a transcript needs 3 or 4 levels; deeper is refused, not a RecursionError
+# The csv default (128 KiB) is less than a long transcript turn; every CSV reader of the
+# process shares this bound, so a long field reads the same from CSV as from JSON Lines.
+csv.field_size_limit(64 * 2 ** 20)
+GZIP_ERRORS = (OSError, EOFError, zlib.error)   # bad magic, truncated, corrupt deflate data
 # Written into every directory the tool writes exports or reports to, so that a later run
 # over a folder holding them does not read them back as transcripts.
 OUTPUT_MARKER = ".empathy-audit-output"
@@ -107,6 +116,14 @@ class FieldMap:
 
 # ---------------------------------------------------------------- reading bytes
 
+def is_gzip(path: Path) -> bool:
+    return path.name.lower().endswith(".gz")
+
+
+def gzip_error(path: Path, exc: Exception) -> UserError:
+    return UserError(f"not a valid gzip file ({exc})", file=str(path))
+
+
 STDIN = "-"
 _stdin: list = [None, b""]   # the stream read, and its bytes: read once, however many passes
 
@@ -121,11 +138,11 @@ def stdin_bytes() -> bytes:
 
 def _open_text(path: Path, encoding: str) -> str:
     raw = stdin_bytes() if str(path) == STDIN else path.read_bytes()
-    if path.suffix == ".gz":
+    if is_gzip(path):
         try:
             raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise UserError(f"not a valid gzip file ({exc})", file=str(path)) from None
+        except GZIP_ERRORS as exc:
+            raise gzip_error(path, exc) from None
     return decode_text(raw, str(path), encoding)
 
 
@@ -155,10 +172,23 @@ def format_of(path: Path) -> str:
                     f"(optionally .gz)", file=str(path))
 
 
+def files_under(directory: Path) -> list[Path]:
+    """Every file below ``directory``, sorted; a directory that cannot be read is an error,
+    as an unreadable file is (``Path.rglob`` skips it without a word)."""
+    def refuse(error: OSError):
+        raise UserError(f"cannot read directory: {error.strerror or error}",
+                        file=error.filename or str(directory))
+    found = []
+    for folder, _, names in os.walk(directory, onerror=refuse):
+        found.extend(Path(folder, name) for name in names)
+    return sorted(p for p in found if p.is_file())
+
+
 def expand_paths(paths: Iterable[str | Path], report: LoadReport,
                  exclude: Iterable[str] = ()) -> list[Path]:
     """Files named directly, plus transcript files found under directories (sorted), except
-    the tool's own outputs and files matching an ``exclude`` glob."""
+    the tool's own outputs and files matching an ``exclude`` glob; a file reached twice
+    (named and inside a named directory, or named twice) is read once."""
     files: list[Path] = []
     for given in paths:
         path = Path(given)
@@ -179,14 +209,25 @@ def expand_paths(paths: Iterable[str | Path], report: LoadReport,
             raise UserError("no such file or directory", file=str(path))
     if not files:
         raise UserError("no transcript files found in " + ", ".join(map(str, paths)))
-    return files
+    return _once_each(files, report)
+
+
+def _once_each(files: list[Path], report: LoadReport) -> list[Path]:
+    first: dict[Path, Path] = {}
+    for path in files:
+        first.setdefault(path.resolve(), path)
+    if len(first) < len(files):
+        report.notes.append(f"{len(files) - len(first)} file(s) given more than once "
+                            f"(named twice, or also inside a named directory); each read once")
+    return list(first.values())
 
 
 def _discover(folder: Path, report: LoadReport, exclude: tuple[str, ...]) -> list[Path]:
-    outputs = sorted(marker.parent for marker in folder.rglob(OUTPUT_MARKER))
+    every = files_under(folder)
+    outputs = [path.parent for path in every if path.name == OUTPUT_MARKER]
     report.notes += [f"{output}: skipped, empathy-audit's own output" for output in outputs]
     found, excluded = [], 0
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    for path in every:
         if any(output == path.parent or output in path.parents for output in outputs):
             continue
         relative = path.relative_to(folder)
@@ -313,11 +354,14 @@ class _Lines:
         return self._line
 
 
-def _parse_positioned(text: str, pos: int, lines: _Lines, source: str):
+def _parse_positioned(text: str, pos: int, lines: _Lines, source: str, depth: int = 0):
     """Decode the JSON value at ``pos``; return (value, end, line_of) where ``line_of`` maps
     id(dict) -> line for every object inside arrays of objects (turns and conversations)."""
     pos = _skip_ws(text, pos)
     if pos < len(text) and text[pos] in "[{":
+        if depth >= MAX_JSON_DEPTH:
+            _raise_at(text, pos, f"nested too deeply (more than {MAX_JSON_DEPTH} levels)",
+                      source, lines)
         opener = text[pos]
         closer = "]" if opener == "[" else "}"
         container: list | dict = [] if opener == "[" else {}
@@ -333,7 +377,7 @@ def _parse_positioned(text: str, pos: int, lines: _Lines, source: str):
                     _raise_at(text, pos, "expecting ':'", source, lines)
                 pos += 1
             start = _skip_ws(text, pos)
-            value, pos, inner = _parse_positioned(text, start, lines, source)
+            value, pos, inner = _parse_positioned(text, start, lines, source, depth + 1)
             line_of.update(inner)
             if isinstance(value, (dict, list)):
                 line_of.setdefault(id(value), lines.at(start))
@@ -384,11 +428,13 @@ def read_json(text: str, source: str, fields: FieldMap) -> Iterator[RawTurn]:
 
 
 def read_jsonl(text: str, source: str, fields: FieldMap) -> Iterator[RawTurn]:
-    return read_jsonl_lines(text.splitlines(), source, fields)
+    return read_jsonl_lines(text.split("\n"), source, fields)
 
 
 def read_jsonl_lines(lines: Iterable[str], source: str, fields: FieldMap) -> Iterator[RawTurn]:
-    """Turns from JSON Lines, one str per line as ``str.splitlines`` cuts them."""
+    """Turns from JSON Lines, one str per line cut at \\n only: U+2028, U+2029 and U+0085
+    are valid raw inside a JSON string (``str.splitlines`` breaks there), and the \\r of
+    \\r\\n is JSON whitespace."""
     for number, raw_line in enumerate(lines, start=1):
         if not raw_line.strip():
             continue
@@ -397,6 +443,8 @@ def read_jsonl_lines(lines: Iterable[str], source: str, fields: FieldMap) -> Ite
         except json.JSONDecodeError as exc:
             raise UserError(f"invalid JSON: {exc.msg} (column {exc.colno})", file=source,
                             line=number) from None
+        except RecursionError:
+            raise UserError("invalid JSON: nested too deeply", file=source, line=number) from None
         yield from _records(item, source, number, fields, {})
 
 
@@ -480,11 +528,18 @@ def _validate(raw: RawTurn) -> tuple[dict[str, str] | None, str | None]:
     return values, None
 
 
-def _turn_order(value: str) -> float | None:
+def _turn_order(value: str) -> int | float | None:
+    """The turn number, exact for integers of any size; None (keep the file order) when it is
+    no finite number: "nan" or "inf" cannot order anything."""
     try:
-        return float(value)
+        return int(value)
+    except ValueError:
+        pass
+    try:
+        number = float(value)
     except ValueError:
         return None
+    return number if math.isfinite(number) else None
 
 
 def parse_speaker_map(speaker_map: dict[str, str] | None) -> dict[str, str]:
@@ -497,15 +552,61 @@ def parse_speaker_map(speaker_map: dict[str, str] | None) -> dict[str, str]:
     return custom
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class UsableRows:
+    """What every reader does to a valid row, in memory or streamed: its role; lone surrogate
+    escapes (JSON's "\\ud800", not UTF-8) replaced by U+FFFD; its conversation id made
+    per-file, or refused when another file already used it; notes on what was changed."""
+
+    def __init__(self, roles: dict[str, str], ids_per_file: bool = False):
+        self.roles, self.ids_per_file = roles, ids_per_file
+        self.first_seen: dict[str, tuple[str, int]] = {}   # conversation id -> (file, line)
+        self.unknown_speakers: dict[str, int] = {}
+        self.repaired = 0
+
+    def accept(self, raw: RawTurn, values: dict[str, str]) -> dict[str, str]:
+        for key, value in values.items():
+            if not value.isascii() and _SURROGATE.search(value):
+                values[key] = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+                self.repaired += 1
+        if self.ids_per_file:
+            values["conversation_id"] = f"{raw.source}:{values['conversation_id']}"
+        self._check_one_file(values["conversation_id"], raw)
+        values["role"] = normalize_speaker(values["speaker"], self.roles) or ""
+        if not values["role"]:
+            label = values["speaker"]
+            self.unknown_speakers[label] = self.unknown_speakers.get(label, 0) + 1
+        return values
+
+    def _check_one_file(self, conversation_id: str, raw: RawTurn) -> None:
+        seen = self.first_seen.setdefault(conversation_id, (raw.source, raw.line))
+        if seen[0] != raw.source:
+            raise UserError(f"conversation {conversation_id!r} is also in {seen[0]}:{seen[1]}; "
+                            f"ids must be unique across files, or pass --ids-per-file to "
+                            f"prefix each id with its file", file=raw.source, line=raw.line,
+                            key="conversation_id")
+
+    def notes(self) -> list[str]:
+        notes = [f"{count} turn(s) with unrecognised speaker {label!r} kept as 'other' "
+                 f"(never scored); map it with --speaker {label}=agent"
+                 for label, count in sorted(self.unknown_speakers.items())]
+        if self.repaired:
+            notes.append(f"{self.repaired} value(s) held lone surrogate escapes (not valid "
+                         f"Unicode); each replaced by U+FFFD")
+        return notes
+
+
 def load(paths: Iterable[str | Path], *, field_map: dict[str, str] | None = None,
          speaker_map: dict[str, str] | None = None, encoding: str = "utf-8-sig",
+         ids_per_file: bool = False,
          exclude: Iterable[str] = ()) -> tuple[list[Conversation], LoadReport]:
     """Load every transcript file under ``paths`` into conversations, in input order."""
     report = LoadReport()
     fields = FieldMap(field_map)
-    roles = parse_speaker_map(speaker_map)
+    usable = UsableRows(parse_speaker_map(speaker_map), ids_per_file)
     grouped: dict[str, list[tuple[RawTurn, dict[str, str]]]] = {}
-    unknown_speakers: dict[str, int] = {}
     for path in expand_paths(paths, report, exclude):
         source = str(path)
         report.files.append(source)
@@ -515,13 +616,9 @@ def load(paths: Iterable[str | Path], *, field_map: dict[str, str] | None = None
             if problem:
                 report.skipped.append(Skipped(source, raw.line, problem))
                 continue
-            values["role"] = normalize_speaker(values["speaker"], roles) or ""
-            if not values["role"]:
-                unknown_speakers[values["speaker"]] = unknown_speakers.get(values["speaker"], 0) + 1
+            values = usable.accept(raw, values)
             grouped.setdefault(values["conversation_id"], []).append((raw, values))
-    for label, count in sorted(unknown_speakers.items()):
-        report.notes.append(f"{count} turn(s) with unrecognised speaker {label!r} kept as "
-                            f"'other' (never scored); map it with --speaker {label}=agent")
+    report.notes.extend(usable.notes())
     return [_conversation(cid, rows) for cid, rows in grouped.items()], report
 
 
