@@ -46,7 +46,9 @@ def test_agent_table_shows_bars_beside_numbers_in_colour():
     assert "100%" in text and "33%" in text
 
 
-def test_by_agent_shows_only_the_agents_table():
+def test_by_agent_shows_only_the_agents_table(monkeypatch):
+    from empathy_audit.cli.app import stdout
+    monkeypatch.setattr(stdout, "_width", 160)   # wide enough for the bars, whatever COLUMNS
     result = run("audit", SAMPLES, "--by", "agent")
     assert result.exit_code == 0, result.output
     assert "Agents" in result.stdout and "Behaviours" not in result.stdout

@@ -85,13 +85,13 @@ def needs_conversations(options: CiOptions) -> bool:
             or options.expect is not None or options.fail_on_critical)
 
 
-def repository_root() -> Path:
-    """GitHub's checkout (GITHUB_WORKSPACE), else the nearest folder holding .git, else the
-    working directory: GitHub places annotations by paths relative to the repository."""
+def repository_root() -> Path | None:
+    """GitHub's checkout (GITHUB_WORKSPACE), else the nearest folder holding .git (None
+    outside a repository): GitHub places annotations by paths relative to the repository."""
     if os.environ.get("GITHUB_WORKSPACE"):
         return Path(os.environ["GITHUB_WORKSPACE"]).resolve()
     here = Path.cwd().resolve()
-    return next((folder for folder in (here, *here.parents) if (folder / ".git").exists()), here)
+    return next((folder for folder in (here, *here.parents) if (folder / ".git").exists()), None)
 
 
 def gate_failures(result: AuditResult, checklist: Checklist, options: CiOptions,
