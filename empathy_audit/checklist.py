@@ -113,35 +113,51 @@ class Checklist(_Strict):
 
 # ---------------------------------------------------------------- locating keys
 
-def _marks(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
-    """Path of every value in the document -> its 1-based line."""
-    found = {path: node.start_mark.line + 1}
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            child = path + (key.value,)
-            found[child] = key.start_mark.line + 1
-            found.update({p: line for p, line in _marks(value, child).items() if p != child})
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            found.update(_marks(item, path + (index,)))
+def _marks(node: yaml.Node) -> dict[tuple, int]:
+    """Path of every value in the document -> its 1-based line. Each node is walked once:
+    a node an alias repeats keeps the path where it first appeared (an alias bomb repeats
+    a few nodes exponentially many times, and must cost no more than its text)."""
+    found: dict[tuple, int] = {(): node.start_mark.line + 1}
+    walked: set[int] = set()
+    stack = [(node, ())]
+    while stack:
+        node, path = stack.pop()
+        if id(node) in walked:
+            continue
+        walked.add(id(node))
+        for child, child_path, mark in _children(node, path):
+            found.setdefault(child_path, mark.line + 1)
+            stack.append((child, child_path))
     return found
 
 
-def _duplicate_key(node: yaml.Node, path: tuple = ()) -> tuple[tuple, int] | None:
+def _children(node: yaml.Node, path: tuple):
+    """(child node, its path, the mark that locates it) for a mapping's values (located at
+    their key) and a sequence's items."""
     if isinstance(node, yaml.MappingNode):
-        seen = set()
-        for key, value in node.value:
-            if key.value in seen:
-                return path + (key.value,), key.start_mark.line + 1
-            seen.add(key.value)
-            found = _duplicate_key(value, path + (key.value,))
-            if found:
-                return found
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            found = _duplicate_key(item, path + (index,))
-            if found:
-                return found
+        return [(value, path + (key.value,), key.start_mark) for key, value in node.value]
+    if isinstance(node, yaml.SequenceNode):
+        return [(item, path + (index,), item.start_mark) for index, item in enumerate(node.value)]
+    return []
+
+
+def _duplicate_key(node: yaml.Node) -> tuple[tuple, int] | None:
+    """The first key repeated within one mapping, in document order; each node once."""
+    walked: set[int] = set()
+    stack = [(node, ())]
+    while stack:
+        node, path = stack.pop()
+        if id(node) in walked:
+            continue
+        walked.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            seen = set()
+            for key, _ in node.value:
+                if key.value in seen:
+                    return path + (key.value,), key.start_mark.line + 1
+                seen.add(key.value)
+        stack.extend(reversed([(child, child_path)
+                               for child, child_path, _ in _children(node, path)]))
     return None
 
 
@@ -326,13 +342,20 @@ def _check_references(checklist: Checklist, locate: _Locator) -> None:
 
 
 def _check_cycles(checklist: Checklist, locate: _Locator) -> None:
+    """Depth-first, each cue finished once: linear however the includes share cues (a
+    diamond of includes 24 levels deep is 2**24 paths but 48 cues)."""
+    finished: set[str] = set()
+
     def visit(cue_id: str, trail: tuple[str, ...]) -> None:
         if cue_id in trail:
             raise locate.error(("cues", trail[0], "includes"),
                                "cues include or require each other in a cycle: "
                                + " -> ".join(trail + (cue_id,)))
+        if cue_id in finished:
+            return
         for needed in checklist.cues[cue_id].depends_on:
             visit(needed, trail + (cue_id,))
+        finished.add(cue_id)
 
     for cue_id in checklist.cues:
         visit(cue_id, ())
