@@ -1,5 +1,6 @@
-"""Recall per kind and false positives of `redact` on the snippet corpus
-(tests/fixtures/redaction/snippets.yaml): the figures the README quotes.
+"""Recall per kind and false positives of `redact` on the snippet corpora
+(tests/fixtures/redaction/snippets.yaml, written with the patterns, and held_out.yaml,
+written after them): the figures the README quotes.
 
     python benchmarks/redaction_recall.py
 """
@@ -14,7 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from empathy_audit.redaction import ConversationRedactor  # noqa: E402
 
-SNIPPETS = ROOT / "tests" / "fixtures" / "redaction" / "snippets.yaml"
+CORPORA = ROOT / "tests" / "fixtures" / "redaction"
+SNIPPETS = CORPORA / "snippets.yaml"
+HELD_OUT = CORPORA / "held_out.yaml"
 
 
 def redact_turns(turns: list[tuple[str | None, str]]) -> list[str]:
@@ -33,9 +36,12 @@ def missed(snippet: dict) -> list[str]:
     return [s for s in snippet["secrets"] if s.lower() in out]
 
 
-def measure(corpus: dict | None = None) -> tuple[dict[str, tuple[int, int]], list[str]]:
+def load(path: Path = SNIPPETS) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def measure(corpus: dict) -> tuple[dict[str, tuple[int, int]], list[str]]:
     """{kind: (found, total)}, and the negatives that redaction changed."""
-    corpus = corpus or yaml.safe_load(SNIPPETS.read_text(encoding="utf-8"))
     recall = {kind: (sum(not missed(s) for s in snippets), len(snippets))
               for kind, snippets in corpus["positives"].items()}
     changed = [text for text in corpus["negatives"]
@@ -44,16 +50,19 @@ def measure(corpus: dict | None = None) -> tuple[dict[str, tuple[int, int]], lis
 
 
 def main() -> None:
-    recall, changed = measure()
-    found = sum(f for f, _ in recall.values())
-    total = sum(t for _, t in recall.values())
-    for kind, (f, t) in recall.items():
-        print(f"{kind:10} {f:3}/{t:<3} {f / t:.2f}")
-    print(f"{'all':10} {found:3}/{total:<3} {found / total:.2f}")
-    negatives = len(yaml.safe_load(SNIPPETS.read_text(encoding="utf-8"))["negatives"])
-    print(f"false positives: {len(changed)} of {negatives} ordinary snippets changed")
-    for text in changed:
-        print("  ", text)
+    for path in (SNIPPETS, HELD_OUT):
+        corpus = load(path)
+        recall, changed = measure(corpus)
+        found = sum(f for f, _ in recall.values())
+        total = sum(t for _, t in recall.values())
+        print(path.name)
+        for kind, (f, t) in recall.items():
+            print(f"  {kind:10} {f:3}/{t:<3} {f / t:.2f}")
+        print(f"  {'all':10} {found:3}/{total:<3} {found / total:.2f}")
+        print(f"  false positives: {len(changed)} of {len(corpus['negatives'])} ordinary "
+              f"snippets changed")
+        for text in changed:
+            print("    ", text)
 
 
 if __name__ == "__main__":

@@ -114,7 +114,8 @@ _BIRTHDATE_LABEL = re.compile(r"\b(?:date of birth|birth ?date|d\.?o\.?b\.?|born
                               r"|\d{1,2}(?:st|nd|rd|th)? (?:of )?" + _MONTH + r",? \d{4})",
                               re.IGNORECASE)
 # An agent asking for a name or a username: the customer's next short answer is one.
-_ASKS_NAME = re.compile(r"\b(?:your|the)\s+(?:full\s+|first\s+|last\s+)?name\b|\bname,? please\b",
+_ASKS_NAME = re.compile(r"\b(?:your|the)\s+(?:(?:full|first|last)\s+(?:and\s+)?)*name\b"
+                        r"|\bname,? please\b",
                         re.IGNORECASE)
 _ASKS_USERNAME = re.compile(r"\b(?:user ?name|account id|user id|login)\b", re.IGNORECASE)
 _ANSWER_PREFIX = re.compile(r"^\s*(?:(?:it's|it is|my name is|sure,?|yes,?|name:|username:)\s+)+",

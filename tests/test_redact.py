@@ -298,3 +298,91 @@ def test_abcd_redacted_audits_to_the_same_verdicts(tmp_path):
                 for c in document["conversations"]}
     assert verdicts(after) == verdicts(before)
     assert len(verdicts(before)) == 3
+
+
+# ---------------------------------------------------------------- recall (issue 15.10)
+
+def _recall_module():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "redaction_recall", ROOT / "benchmarks" / "redaction_recall.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_recall_per_kind_on_realistic_snippets_and_no_false_positive():
+    """The README's figures: every kind found in the snippets written with the patterns,
+    and no ordinary support text (versions, prices, flights, times, dates) changed."""
+    recall = _recall_module()
+    per_kind, changed = recall.measure(recall.load(recall.SNIPPETS))
+    missed = {kind: total - found for kind, (found, total) in per_kind.items() if found < total}
+    assert missed == {}
+    assert changed == []
+    assert sum(total for _, total in per_kind.values()) >= 80
+
+
+def test_recall_on_snippets_written_after_the_patterns():
+    """held_out.yaml was measured as written: 31 of 32 found ("it's Kwame" is not an
+    introduction the redactor knows) and 3 of 20 ordinary snippets changed (a capitalised
+    word after "This is", a four-part version read as an IP); see the README."""
+    recall = _recall_module()
+    per_kind, changed = recall.measure(recall.load(recall.HELD_OUT))
+    assert sum(found for found, _ in per_kind.values()) >= 31
+    assert len(changed) <= 3
+
+
+@pytest.mark.parametrize("text", [
+    "I'm frustrated, this is the third time",
+    "I'm Sorry to bother you again",
+    "This is Ridiculous, I waited 3 hours",
+    "I am DMing you the details",
+    "I am Premium User and it fails",
+    "New order is 30minutes late",
+    "I cancelled the $11.99 one month trail",
+])
+def test_introductions_and_labels_that_are_not_personal_data(text):
+    assert redact_one(text) == text
+
+
+def test_a_known_name_goes_in_every_case_and_every_part():
+    redactor = ConversationRedactor()
+    turns = [("customer", "hi, I'm Omar Haddad"), ("agent", "Thanks Omar, HADDAD is on the order"),
+             ("agent", "ok omar, done. Will you need anything else?")]
+    redactor.learn_turns(turns)
+    out = [redactor.redact(text) for _, text in turns]
+    assert out == ["hi, I'm <PERSON_1>", "Thanks <PERSON_1>, <PERSON_1> is on the order",
+                   "ok <PERSON_1>, done. Will you need anything else?"]
+
+
+def test_a_name_part_that_is_a_common_word_goes_only_capitalised():
+    redactor = ConversationRedactor()
+    turns = [("customer", "my name is Bill Turner"), ("agent", "Bill, your bill is ready")]
+    redactor.learn_turns(turns)
+    assert redactor.redact(turns[1][1]) == "<PERSON_1>, your bill is ready"
+
+
+@needs_abcd
+def test_abcd_no_personal_value_of_the_scenario_remains_in_any_case(tmp_path):
+    """Every part of the name (any case: "membership level crystal?"), the city, the
+    address, email, phone, username and order id are gone from the whole output."""
+    assert run("redact", ABCD, "--out", tmp_path).exit_code == 0
+    redacted = (tmp_path / ABCD.name).read_text(encoding="utf-8").lower()
+    checked = 0
+    for conversation in json.loads(ABCD.read_text(encoding="utf-8")):
+        scenario = conversation["scenario"]
+        values = [*scenario_values(conversation),
+                  *scenario["personal"].get("customer_name", "").split(),
+                  scenario["order"].get("city"), scenario["order"].get("full_address"),
+                  scenario["order"].get("zip_code")]
+        for value in filter(None, values):
+            assert not re.search(r"(?<!\w)" + re.escape(value.lower()) + r"(?!\w)", redacted), value
+            checked += 1
+    assert checked >= 25
+
+
+@needs_abcd
+def test_check_reports_what_redact_would_still_find_on_abcd():
+    result = run("redact", ABCD, "--check")
+    assert result.exit_code == 1
+    assert "PERSON" in result.stdout and "ADDRESS" in result.stdout
