@@ -386,3 +386,11 @@ def test_check_reports_what_redact_would_still_find_on_abcd():
     result = run("redact", ABCD, "--check")
     assert result.exit_code == 1
     assert "PERSON" in result.stdout and "ADDRESS" in result.stdout
+
+
+def test_the_bundled_samples_pass_the_projects_own_redaction_hook():
+    """The README's pre-commit hook (`redact --check`) passes on samples/: their personal
+    values are placeholders, as a redacted transcript's are."""
+    result = run("redact", ROOT / "samples", "--check")
+    assert result.exit_code == 0, result.stdout
+    assert "0 of 2 file(s) hold personal data" in " ".join(result.stdout.split())
