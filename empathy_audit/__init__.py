@@ -10,7 +10,7 @@ and the formatters render the one :class:`AuditResult` it returns.
 from .audit import audit, audit_conversations
 from .checklist import Checklist, load_checklist
 from .errors import UserError
-from .loaders import load
+from .loading import load
 from .model import AuditResult
 
 __all__ = ["audit", "audit_conversations", "load", "load_checklist", "Checklist",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .checklist import Checklist, load_checklist
 from .cues import CueFinder
-from .loaders import load
+from .loading import load
 from .model import (MET, MISSED, NA, AgentSummary, AuditResult, Conversation,
                     ConversationResult, LoadReport)
 from .scoring import conversation_score, judge_conversation, mean, met_rate

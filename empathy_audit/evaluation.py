@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UserError
-from .loaders import read_csv_file
+from .loading import read_csv_file
 from .model import MET, MISSED, NA, AuditResult, ConversationResult
 
 VERDICTS = (MET, MISSED, NA)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .errors import UserError
 from .formatters.csv_export import to_csv
-from .loaders import read_csv_file
+from .loading import read_csv_file
 from .model import MET, MISSED, NA, AuditResult, ConversationResult
 
 ABSENT = "absent"

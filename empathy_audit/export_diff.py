@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .errors import UserError
 from .expectations import NOT_VERDICT_COLUMNS, _unsafe
-from .loaders import read_csv_file
+from .loading import read_csv_file
 from .model import MET, MISSED
 from .scoring import met_rate
 

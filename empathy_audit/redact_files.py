@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import UserError
-from .loaders import (FIELD_ALIASES, FieldMap, _turn_list_key, decode_text, format_of,
-                      normalize_speaker)
+from .loading.core import (FIELD_ALIASES, FieldMap, _turn_list_key, decode_text, format_of,
+                           normalize_speaker)
 from .redaction import ConversationRedactor
 
 STRUCTURAL = ("conversation_id", "speaker", "agent_id", "turn", "timestamp")

@@ -4,7 +4,7 @@ import json
 import pytest
 
 from empathy_audit.errors import UserError
-from empathy_audit.loaders import load, normalize_speaker
+from empathy_audit.loading import load, normalize_speaker
 
 from .conftest import ABCD, CARE, needs_shared, write, write_json
 

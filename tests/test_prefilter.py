@@ -22,7 +22,7 @@ from empathy_audit.engine import prefilter
 from empathy_audit.engine.prefilter import (Screened, Untranslatable, compile_relaxed,
                                             may_match, relax)
 from empathy_audit.formatters.csv_export import export_tables
-from empathy_audit.loaders import load
+from empathy_audit.loading import load
 
 from .conftest import ABCD, CARE, ROOT, SAMPLES, needs_shared
 

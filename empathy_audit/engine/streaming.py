@@ -1,4 +1,4 @@
-"""Conversations streamed from transcript files, the same ones :func:`loaders.load` returns.
+"""Conversations streamed from transcript files, the same ones :func:`loading.load` returns.
 
 ``load`` reads every file into memory, groups all turns by conversation and only then returns.
 Here two passes over the input keep memory bounded by the open conversations, not the input:
@@ -24,8 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import loaders
-from ..loaders import FieldMap, RawTurn
+from ..loading import core as loaders
+from ..loading import FieldMap, RawTurn
 from ..model import AGENT, Conversation, LoadReport, Skipped
 
 AgentTurnCallback = Callable[[str, str], None]   # (conversation_id, text)
