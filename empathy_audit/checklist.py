@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from .errors import UserError
 
@@ -113,10 +113,16 @@ class Checklist(_Strict):
     negation_window: int = Field(default=3, ge=1, le=10)
     cues: dict[str, Cue]
     behaviours: dict[str, Behaviour]
+    # ("cues", id, "patterns", 0) -> "file:line", for errors found after loading (a regex
+    # that runs out of its time budget on a turn); keys of an extended parent are not here
+    _origins: dict[tuple, str] = PrivateAttr(default_factory=dict)
 
     @property
     def behaviour_ids(self) -> list[str]:
         return list(self.behaviours)
+
+    def origin(self, *path) -> str | None:
+        return self._origins.get(tuple(path))
 
 
 # ---------------------------------------------------------------- locating keys
@@ -306,6 +312,8 @@ def parse_checklist(text: str, source: str = "<checklist>",
         raise locate.error(first["loc"], _describe(first)) from None
     _check_references(checklist, locate)
     _check_patterns(checklist, locate)
+    checklist._origins = {path: f"{source}:{line}" for path, line in locate.marks.items()
+                          if path[:1] == ("cues",) and len(path) == 4}
     return checklist
 
 

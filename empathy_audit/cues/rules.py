@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..checklist import Checklist, Cue, compile_pattern, phrase_regex
 from ..model import AGENT, Conversation, CueMatch, Turn
+from .bounded import compile_bounded
 from .factored import factor
 from .prefilter import Screened
 from .sentiment import locate_words, sentiment
@@ -99,8 +100,10 @@ class WordsMatcher:
             return []
         text = seen.text
         found = self.find_words(text)
-        found += [CueMatch(self.cue_id, m.start, m.end, m.text, f"via {included}")
-                  for included in self.includes for m in seen.found.get(included, [])]
+        # once each: cues that include each other in diamonds would double them per level
+        found += list(dict.fromkeys(
+            CueMatch(self.cue_id, m.start, m.end, m.text, f"via {included}")
+            for included in self.includes for m in seen.found.get(included, [])))
         if not found and self.uses_sentiment:
             found = self.find_sentiment(text)
         if not found:
@@ -187,8 +190,8 @@ def _combine(patterns: list[str], phrases: Sequence[str] = ()) -> Screened | Non
     alternatives = [phrase_regex(p) for p in phrases] + list(patterns)
     if not alternatives:
         return None
-    # the same matches as "(?:a)|(?:b)|..."
-    return Screened(re.compile(factor(alternatives), re.IGNORECASE))
+    # the same matches as "(?:a)|(?:b)|...", in re or, when it could backtrack, with a budget
+    return Screened(compile_bounded(factor(alternatives), re.IGNORECASE))
 
 
 

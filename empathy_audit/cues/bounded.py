@@ -255,7 +255,7 @@ class Bounded:
     the attributes of ``re.Pattern`` that the cue code and the prefilter use."""
 
     def __init__(self, pattern: str, flags: int):
-        self.pattern, self.flags = pattern, flags
+        self.pattern, self.flags = pattern, re.compile(pattern, flags).flags   # as re's
         regex_flags = regex.V0 | (regex.IGNORECASE if flags & re.IGNORECASE else 0)
         self._compiled = regex.compile(pattern, regex_flags)
 
