@@ -166,3 +166,18 @@ def test_a_cycle_below_diamonds_is_still_found():
                                  "    phrases: [sorry]\n    includes: [d29a]\n")
     with pytest.raises(UserError, match=r"cycle: d_bottom -> d29a -> .* -> d_bottom"):
         _with_timeout(5, lambda: parse_checklist(text, "diamonds.yaml"))
+
+
+def test_include_diamonds_cost_linear_work_when_auditing():
+    """Each cue passes on the matches of the cues it includes once each: along 2**24 include
+    paths a match would otherwise be copied 2**24 times."""
+    from empathy_audit.cues import CueFinder
+    from empathy_audit.model import Conversation, Turn
+
+    checklist = parse_checklist(_diamonds(24), "diamonds.yaml")
+    turns = [Turn("c1", 0, "customer", "I am upset", "a1", "t.csv", 2),
+             Turn("c1", 1, "agent", "sorry about that", "a1", "t.csv", 3)]
+    found = _with_timeout(10, lambda: CueFinder(checklist).find(
+        Conversation("c1", "a1", turns, "t.csv", 2)))
+    top = [m for m in found[1] if m.cue == "d23a"]
+    assert [(m.text, m.how) for m in top] == [("sorry", "via d22a"), ("sorry", "via d22b")]
