@@ -394,3 +394,51 @@ def test_the_bundled_samples_pass_the_projects_own_redaction_hook():
     result = run("redact", ROOT / "samples", "--check")
     assert result.exit_code == 0, result.stdout
     assert "0 of 2 file(s) hold personal data" in " ".join(result.stdout.split())
+
+
+# ---------------------------------------------------------------- verdicts kept (issue 14)
+
+def _verdicts(document: dict) -> dict:
+    return {c["conversation_id"]: {b: v["verdict"] for b, v in c["verdicts"].items()}
+            for c in document["conversations"]}
+
+
+def _audit_json(path) -> dict:
+    result = run("audit", path, "--format", "json")
+    assert result.exit_code in (0, 1), result.stderr
+    return json.loads(result.stdout)
+
+
+def test_an_email_and_its_placeholder_count_as_one_word_each(tmp_path):
+    """The agent's reply has four words of its own (desk, the email, additional, visit) and
+    shares none with the customer; the placeholder must count as the email's one word, or
+    be_present turns from met to missed (as it did on the shared corpus)."""
+    conversation = {"conversation_id": "c1", "agent_id": "Ask_Bank", "turns": [
+        {"speaker": "customer", "text": "@Ask_Bank I keep getting these messages. link"},
+        {"speaker": "agent", "text": "@jdoe88 Hello, this is not from us. Please forward them "
+                                     "to our desk at reportfraud@bankmail.com. For additional "
+                                     "information please visit https://bank.example.com/fraud"}]}
+    source = write_json_lines(tmp_path / "in.jsonl", [conversation])
+    assert run("redact", source, "--out", tmp_path / "out").exit_code == 0
+    redacted = (tmp_path / "out" / "in.jsonl").read_text(encoding="utf-8")
+    assert "<EMAIL_1>" in redacted and "reportfraud" not in redacted
+    before = _verdicts(_audit_json(source))
+    assert before["c1"]["be_present"] == "met"
+    assert _verdicts(_audit_json(tmp_path / "out" / "in.jsonl")) == before
+
+
+def write_json_lines(path: Path, items: list) -> Path:
+    path.write_text("".join(json.dumps(item) + "\n" for item in items), encoding="utf-8")
+    return path
+
+
+SHARED_CORPUS = ROOT.parent / "shared" / "data" / "customer-care" / "conversations.jsonl"
+
+
+@pytest.mark.skipif(not SHARED_CORPUS.exists(), reason="needs ../shared beside the repository")
+def test_redacting_the_shared_corpus_changes_no_verdict(tmp_path):
+    assert run("redact", SHARED_CORPUS, "--out", tmp_path).exit_code == 0
+    before = _verdicts(_audit_json(SHARED_CORPUS))
+    after = _verdicts(_audit_json(tmp_path / SHARED_CORPUS.name))
+    assert len(before) > 2000
+    assert {c: v for c, v in after.items() if v != before[c]} == {}

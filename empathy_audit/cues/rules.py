@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..checklist import Checklist, Cue, compile_pattern, phrase_regex
 from ..model import AGENT, Conversation, CueMatch, Turn
+from ..redaction import KINDS as REDACTED_KINDS, WORD_KINDS
 from .bounded import compile_bounded
 from .factored import factor
 from .prefilter import Screened
@@ -34,8 +35,15 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?", re.IGNORECASE)
 # first: a pattern that starts with a class (not a group) lets ``re`` skip ahead in C to
 # where a URL can start, 2.3x faster.
 _URL = re.compile("[hHwW](?:(?<=[hH])[tT][tT][pP][sS\u017f]?://|(?<=[wW])[wW][wW]\\.)\\S+")
-# "[@#]\w+|<HANDLE_\d+>" (a redacted @handle is still one), one class first as _URL
-_HANDLE = re.compile(r"[@#<](?:(?<=[@#])\w+|(?<=<)HANDLE_\d+>)")
+# "[@#]\w+|<HANDLE_\d+>" (a redacted @handle is still one, and a redacted number still
+# none), one class first as _URL
+_HANDLE = re.compile(r"[@#<](?:(?<=[@#])\w+|(?<=<)(?:"
+                     + "|".join(k for k in REDACTED_KINDS if k not in WORD_KINDS) + r")_\d+>)")
+# An email is one word, and so is the placeholder redaction writes for an email, a name or a
+# username (<EMAIL_1>): redacting a turn keeps its count of words (README, "Redaction").
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_WORD_PLACEHOLDER = re.compile(r"<(?:" + "|".join(WORD_KINDS) + r")_\d+>")
+_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
 _NOT_LETTER_TO_SPACE = bytes(c if chr(c).isascii() and chr(c).isalpha() else 32
                              for c in range(256))
 _SIGNATURE = re.compile(r"(?:\s[\^*~-]\s?[A-Za-z]{1,4}|\s/[A-Za-z]{1,4})\s*$")
@@ -224,7 +232,17 @@ def _stem(word: str) -> str:
 @lru_cache(maxsize=4)   # an agent turn is stripped for its template, then for its words
 def _strip_noise(text: str) -> str:
     text = _URL.sub(lambda m: " " * len(m.group()), text)
+    if "@" in text:
+        text = _EMAIL.sub(_one_word, text)
+    if "<" in text:
+        text = _WORD_PLACEHOLDER.sub(_one_word, text)
     return _HANDLE.sub(lambda m: " " * len(m.group()), text)
+
+
+def _one_word(match: re.Match) -> str:
+    """The match as one capitalised word of the same length: a word for the engagement cue,
+    left out of reply templates (canned_key drops capitalised words), offsets unchanged."""
+    return _NOT_ALNUM.sub("X", match.group()).upper()
 
 
 @lru_cache(maxsize=1 << 15)   # as _stem: the same words recur turn after turn
