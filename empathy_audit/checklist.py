@@ -127,22 +127,20 @@ class Checklist(_Strict):
 
 # ---------------------------------------------------------------- locating keys
 
-def _marks(node: yaml.Node) -> dict[tuple, int]:
-    """Path of every value in the document -> its 1-based line. Each node is walked once:
-    a node an alias repeats keeps the path where it first appeared (an alias bomb repeats
-    a few nodes exponentially many times, and must cost no more than its text)."""
-    found: dict[tuple, int] = {(): node.start_mark.line + 1}
+def _nodes(root: yaml.Node):
+    """(node, path) of every node of the tree in document order, each node once: a node an
+    alias repeats keeps the path where it first appeared (an alias bomb repeats a few nodes
+    exponentially many times, and must cost no more than its text)."""
     walked: set[int] = set()
-    stack = [(node, ())]
+    stack = [(root, ())]
     while stack:
         node, path = stack.pop()
         if id(node) in walked:
             continue
         walked.add(id(node))
-        for child, child_path, mark in _children(node, path):
-            found.setdefault(child_path, mark.line + 1)
-            stack.append((child, child_path))
-    return found
+        yield node, path
+        stack.extend(reversed([(child, child_path)
+                               for child, child_path, _ in _children(node, path)]))
 
 
 def _children(node: yaml.Node, path: tuple):
@@ -155,23 +153,24 @@ def _children(node: yaml.Node, path: tuple):
     return []
 
 
-def _duplicate_key(node: yaml.Node) -> tuple[tuple, int] | None:
-    """The first key repeated within one mapping, in document order; each node once."""
-    walked: set[int] = set()
-    stack = [(node, ())]
-    while stack:
-        node, path = stack.pop()
-        if id(node) in walked:
-            continue
-        walked.add(id(node))
+def _marks(root: yaml.Node) -> dict[tuple, int]:
+    """Path of every value in the document -> its 1-based line."""
+    found: dict[tuple, int] = {(): root.start_mark.line + 1}
+    for node, path in _nodes(root):
+        for _, child_path, mark in _children(node, path):
+            found.setdefault(child_path, mark.line + 1)
+    return found
+
+
+def _duplicate_key(root: yaml.Node) -> tuple[tuple, int] | None:
+    """The first key repeated within one mapping, in document order."""
+    for node, path in _nodes(root):
         if isinstance(node, yaml.MappingNode):
             seen = set()
             for key, _ in node.value:
                 if key.value in seen:
                     return path + (key.value,), key.start_mark.line + 1
                 seen.add(key.value)
-        stack.extend(reversed([(child, child_path)
-                               for child, child_path, _ in _children(node, path)]))
     return None
 
 

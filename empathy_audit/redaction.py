@@ -199,7 +199,7 @@ def luhn_valid(digits: str) -> bool:
 def _normal(kind: str, value: str) -> str:
     """The identity of a value: the same phone written two ways is one phone."""
     if kind in (PHONE, CARD):
-        return re.sub(r"\D", "", value)
+        return _digits(value)
     return " ".join(value.lower().split())
 
 

@@ -11,26 +11,14 @@ import pytest
 from empathy_audit.cues.bounded import Bounded, BudgetExceeded, can_backtrack, compile_bounded
 
 from .conftest import write
+from .test_checklist import MINIMAL
 
-CHECKLIST = """\
-cues:
-  slow:
-    speaker: customer
-    patterns: ['{pattern}']
-  acknowledgement:
-    speaker: agent
-    phrases: [sorry]
-behaviours:
-  acknowledge:
-    title: Pause and acknowledge
-    description: Acknowledge distress.
-    applies_when: {{customer_cue: slow}}
-    met_when: {{agent_cue: acknowledgement, turns: first_reply}}
-"""
+# the minimal checklist with the customer cue's phrase replaced by a pattern (line 4)
+CHECKLIST = MINIMAL.replace("    phrases: [upset]", "    patterns: ['{pattern}']")
 
 
 def _audit(tmp_path, pattern: str, text: str, seconds: int = 60):
-    checklist = write(tmp_path / "slow.yaml", CHECKLIST.format(pattern=pattern))
+    checklist = write(tmp_path / "slow.yaml", CHECKLIST.replace("{pattern}", pattern))
     chats = write(tmp_path / "chats.csv", "conversation_id,speaker,text\n"
                   f"c1,customer,hello\nc1,customer,{text}\nc1,agent,sorry about that\n")
     started = time.monotonic()
@@ -57,8 +45,8 @@ def test_a_pattern_over_its_budget_is_a_located_one_line_error(tmp_path):
     assert result.returncode == 2
     error = result.stderr.strip()
     assert "\n" not in error and "Traceback" not in error
-    assert error.startswith(f"error: {chats}:3: [cues.slow.patterns.0] regex '(?:a|aa)+b' of cue "
-                            f"'slow' ({tmp_path / 'slow.yaml'}:4) takes more than 1 s")
+    assert error.startswith(f"error: {chats}:3: [cues.distress.patterns.0] regex '(?:a|aa)+b' "
+                            f"of cue 'distress' ({tmp_path / 'slow.yaml'}:4) takes more than 1 s")
     assert seconds < 30
     assert result.stdout == ""
 
