@@ -27,7 +27,9 @@ def redact_turns(turns: list[tuple[str | None, str]]) -> list[str]:
 
 
 def snippet_turns(snippet: dict) -> list[tuple[str | None, str]]:
-    return [tuple(t) for t in snippet["turns"]] if "turns" in snippet else [("customer", snippet["text"])]
+    if "turns" in snippet:
+        return [tuple(t) for t in snippet["turns"]]
+    return [("customer", snippet["text"])]
 
 
 def missed(snippet: dict) -> list[str]:

@@ -59,14 +59,16 @@ _US_STATES = ("AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA
 _SPELLED_DOT = r"(?:\s+dot\s+|\s*[(\[{]dot[)\]}]\s*)"
 _SPELLED_AT = r"(?:\s+at\s+|\s*[(\[{]at[)\]}]\s*)"
 PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
-    (EMAIL, re.compile(r"[\w.+-]+@(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}|localhost\b)")),
+    (EMAIL, re.compile(r"[\w.+-]+@(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+                       r"|localhost\b)")),
     # "tom dot baker at gmail dot com", "kenji[at]example[dot]jp": a spelled "dot" before the TLD
     (EMAIL, re.compile(r"\b[\w+-]+(?:(?:\.|" + _SPELLED_DOT + r")[\w+-]+)*" + _SPELLED_AT
                        + r"[A-Za-z0-9-]+(?:(?:\.|" + _SPELLED_DOT + r")[A-Za-z0-9-]+)*"
                        + _SPELLED_DOT + r"[A-Za-z]{2,6}\b", re.IGNORECASE)),
     (QUERY, re.compile(r"(?<=[?])[^\s#?]+(?=[#\s]|$)")),    # only inside URLs, see _find_queries
     (CARD, re.compile(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])")),
-    (ACCOUNT, re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b")),  # IBAN
+    # an IBAN (checked in _plausible)
+    (ACCOUNT, re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b")),
     (PHONE, re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?|1[\s.-])?(?:\(\d{2,4}\)\s?|\d{2,4}[\s.-])"
                        r"\d{3,4}[\s.-]\d{3,4}(?![\w-])")),
     # International ("+33 1 42 68 53 00", "+91 98765 43210") and national with a trunk 0
@@ -149,7 +151,8 @@ september october november december american canadian british english french ger
 australian irish japanese spanish mexican chinese italian scottish welsh new after before
 interested unable able currently literally almost never always again a customer client member
 disabled stuck stranded lost confident positive speechless shocked furious livid dming dm
-messaging emailing texting tweeting premium pro plus prime basic gold silver platinum vip""".split())
+messaging emailing texting tweeting premium pro plus prime basic gold silver platinum
+vip""".split())
 
 
 PLACEHOLDER = re.compile(r"<(?:" + "|".join(KINDS) + r")_\d+>")
