@@ -240,6 +240,7 @@ def test_fast_text_helpers_equal_their_plain_forms():
         "Sorry, JAMES! \u212aelvin İ ı café 'quoted' \u2019curly\u2019 -JD",
         "@a_1 #tag <HANDLE_12> <HANDLE_> <handle_3> @ # <@x #<HANDLE_4>",
         "mail jo.b+x@mail.example.com or a@b, <EMAIL_1> <PERSON_22> <PHONE_3> <IP_1> <EMAIL_>",
+        "a@b.comx@y.com a@b.c-d@e.f é@x.com @x.com .@a.b x.@y.z aa@bb.cc dd@ee.ff",
         "thanks ^AB  \n", "ok /abc\n", "no -abcde", "x ~ Jo\u3000\u2003", "-JD", " -J",
         "\t/Ab \n\n", "a -JD and more", "sig -Jo \x1c", "thanks - abcd ",
     ]

@@ -41,7 +41,9 @@ _HANDLE = re.compile(r"[@#<](?:(?<=[@#])\w+|(?<=<)(?:"
                      + "|".join(k for k in REDACTED_KINDS if k not in WORD_KINDS) + r")_\d+>)")
 # An email is one word, and so is the placeholder redaction writes for an email, a name or a
 # username (<EMAIL_1>): redacting a turn keeps its count of words (README, "Redaction").
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# The "@" and domain of an email, "@" first so that ``re`` skips ahead to it in C (a third of
+# the time of the whole address's pattern); the local part is found backwards (_emails).
+_EMAIL_AT = re.compile(r"@(?<=[\w.+-]@)[\w-]+(?:\.[\w-]+)+")
 _WORD_PLACEHOLDER = re.compile(r"<(?:" + "|".join(WORD_KINDS) + r")_\d+>")
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
 _NOT_LETTER_TO_SPACE = bytes(c if chr(c).isascii() and chr(c).isalpha() else 32
@@ -233,16 +235,35 @@ def _stem(word: str) -> str:
 def _strip_noise(text: str) -> str:
     text = _URL.sub(lambda m: " " * len(m.group()), text)
     if "@" in text:
-        text = _EMAIL.sub(_one_word, text)
+        text = _emails_as_words(text)
     if "<" in text:
         text = _WORD_PLACEHOLDER.sub(_one_word, text)
     return _HANDLE.sub(lambda m: " " * len(m.group()), text)
 
 
-def _one_word(match: re.Match) -> str:
+def _emails_as_words(text: str) -> str:
+    """``(?<![\\w.+-])[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+`` replaced by :func:`_one_word`."""
+    pieces, last = [], 0
+    for match in _EMAIL_AT.finditer(text):
+        start = match.start()
+        while start > last and _in_local_part(text[start - 1]):
+            start -= 1
+        if start == last and start and _in_local_part(text[start - 1]):
+            continue   # the local part would run into the address before
+        pieces += [text[last:start], _one_word(text[start:match.end()])]
+        last = match.end()
+    return "".join(pieces) + text[last:] if pieces else text
+
+
+def _in_local_part(char: str) -> bool:
+    return char.isalnum() or char in "_.+-"
+
+
+def _one_word(match: re.Match | str) -> str:
     """The match as one capitalised word of the same length: a word for the engagement cue,
     left out of reply templates (canned_key drops capitalised words), offsets unchanged."""
-    return _NOT_ALNUM.sub("X", match.group()).upper()
+    text = match if isinstance(match, str) else match.group()
+    return _NOT_ALNUM.sub("X", text).upper()
 
 
 @lru_cache(maxsize=1 << 15)   # as _stem: the same words recur turn after turn
