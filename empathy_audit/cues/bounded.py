@@ -51,6 +51,7 @@ _IN_CATEGORY = {
 }
 
 
+@lru_cache(maxsize=4096)
 def can_backtrack(pattern: str, flags: int = re.IGNORECASE) -> bool:
     """True unless the static check below proves the pattern safe."""
     try:
@@ -170,7 +171,7 @@ def _first(item) -> frozenset[str]:
     """The probe characters ``item``'s match can start with (more, when unsure)."""
     op, arg = item
     if op in (c.LITERAL, c.NOT_LITERAL, c.ANY, c.IN, c.CATEGORY):
-        return frozenset(ch for ch in _PROBES if _accepts(op, arg, ch))
+        return _one_char(op, tuple(arg) if op == c.IN else arg)
     if op in _REPEATS:
         return _first_of(list(arg[2]))
     if op == c.SUBPATTERN:
@@ -222,6 +223,11 @@ def _branches(body) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)
+def _one_char(op, arg) -> frozenset[str]:
+    return frozenset(ch for ch in _PROBES if _accepts(op, arg, ch))
+
+
 def _accepts(op, arg, ch: str) -> bool:
     """Does the one-character item accept ``ch`` (either case: patterns run IGNORECASE)?"""
     if op == c.ANY:
@@ -255,7 +261,7 @@ class Bounded:
     the attributes of ``re.Pattern`` that the cue code and the prefilter use."""
 
     def __init__(self, pattern: str, flags: int):
-        self.pattern, self.flags = pattern, re.compile(pattern, flags).flags   # as re's
+        self.pattern, self.flags = pattern, flags | re.UNICODE   # as re's for a str pattern
         regex_flags = regex.V0 | (regex.IGNORECASE if flags & re.IGNORECASE else 0)
         self._compiled = regex.compile(pattern, regex_flags)
 
@@ -281,10 +287,13 @@ class Bounded:
             raise BudgetExceeded(self.pattern) from None
 
 
-@lru_cache(maxsize=1024)
-def compile_bounded(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern | Bounded:
-    """``re.compile`` for a pattern that cannot backtrack badly, :class:`Bounded` else."""
-    if can_backtrack(pattern, flags):
+def compile_bounded(pattern: str, flags: int = re.IGNORECASE,
+                    parts: tuple[str, ...] | None = None) -> re.Pattern | Bounded:
+    """``re.compile`` for a pattern that cannot backtrack badly, :class:`Bounded` else.
+    ``parts``: the user patterns ``pattern`` is an alternation of (with phrases, safe by
+    construction), each checked alone: much faster than the whole, and as safe, as the
+    alternatives of an alternation are tried one after the other."""
+    if any(can_backtrack(part, flags) for part in ((pattern,) if parts is None else parts)):
         return Bounded(pattern, flags)
     return re.compile(pattern, flags)
 

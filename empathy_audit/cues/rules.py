@@ -201,7 +201,7 @@ def _combine(patterns: list[str], phrases: Sequence[str] = ()) -> Screened | Non
     if not alternatives:
         return None
     # the same matches as "(?:a)|(?:b)|...", in re or, when it could backtrack, with a budget
-    return Screened(compile_bounded(factor(alternatives), re.IGNORECASE))
+    return Screened(compile_bounded(factor(alternatives), re.IGNORECASE, tuple(patterns)))
 
 
 
