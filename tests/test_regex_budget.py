@@ -87,3 +87,9 @@ def test_the_budget_is_enforced_on_every_call():
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_an_alternation_is_bounded_when_one_of_its_user_patterns_is():
+    safe, risky = r"\bsorry\b", r"(?:a|aa)+b"
+    assert isinstance(compile_bounded(f"{safe}|{risky}", re.I, (safe, risky)), Bounded)
+    assert isinstance(compile_bounded(f"{safe}|\\bthanks\\b", re.I, (safe,)), re.Pattern)

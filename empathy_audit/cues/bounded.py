@@ -6,10 +6,13 @@ so a checklist pattern such as ``(?:a|aa)+b`` or ``\\w*\\w*\\w*x`` could hold an
 minutes on one turn. Rejecting such shapes at validation catches the classic ones only;
 here the *work* is bounded instead:
 
-* :func:`can_backtrack` is conservative: it says False only for patterns whose backtracking
-  is at most quadratic (no repeat of a variable-width or branching body, and no two
-  variable repeats that can take the same characters without a required character between
-  them that the first cannot take). Those run in ``re``, as fast as ever.
+* :func:`can_backtrack` says False only for patterns without the two shapes that make
+  backtracking blow up: a repeat (more than a few times, or of an unbounded body) of a body
+  that can match one text in several ways, and two unbounded repeats that can take the same
+  characters with nothing required between them that the first cannot take. What is left is
+  linear per start position, times the bounded counts it holds (``[^?]{0,80}``), or
+  quadratic at worst. Those run in ``re``, as fast as ever; anything the check does not know
+  (back references, conditionals) is taken as risky.
 * Every other pattern runs in the ``regex`` module (same syntax and matches in its version 0
   mode; it also defuses many catastrophic cases itself) with ``timeout=`` on every call:
   when the budget runs out, :class:`BudgetExceeded` names the pattern, and the caller says
