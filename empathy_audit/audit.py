@@ -14,14 +14,15 @@ from .scoring import conversation_score, judge_conversation, mean, met_rate
 
 def audit(paths: Iterable[str | Path], checklist: Checklist | str | Path | None = None, *,
           field_map: dict[str, str] | None = None, speaker_map: dict[str, str] | None = None,
-          encoding: str = "utf-8-sig", progress: Progress | None = None) -> AuditResult:
+          encoding: str = "utf-8-sig", ids_per_file: bool = False,
+          progress: Progress | None = None) -> AuditResult:
     """Load transcripts and score them against a checklist (the bundled default if None).
 
     ``progress(scored, total, files)`` is called while scoring, for a progress display."""
     if not isinstance(checklist, Checklist):
         checklist = load_checklist(checklist)
     conversations, report = load(paths, field_map=field_map, speaker_map=speaker_map,
-                                 encoding=encoding)
+                                 encoding=encoding, ids_per_file=ids_per_file)
     return audit_conversations(conversations, checklist, report, progress=progress)
 
 
