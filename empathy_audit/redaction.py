@@ -62,9 +62,10 @@ PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     (EMAIL, re.compile(r"[\w.+-]+@(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
                        r"|localhost\b)")),
     # "tom dot baker at gmail dot com", "kenji[at]example[dot]jp": a spelled "dot" before the TLD
-    (EMAIL, re.compile(r"\b[\w+-]+(?:(?:\.|" + _SPELLED_DOT + r")[\w+-]+)*" + _SPELLED_AT
-                       + r"[A-Za-z0-9-]+(?:(?:\.|" + _SPELLED_DOT + r")[A-Za-z0-9-]+)*"
-                       + _SPELLED_DOT + r"[A-Za-z]{2,6}\b", re.IGNORECASE)),
+    (EMAIL, _SPELLED_EMAIL := re.compile(
+        r"\b[\w+-]+(?:(?:\.|" + _SPELLED_DOT + r")[\w+-]+)*" + _SPELLED_AT
+        + r"[A-Za-z0-9-]+(?:(?:\.|" + _SPELLED_DOT + r")[A-Za-z0-9-]+)*"
+        + _SPELLED_DOT + r"[A-Za-z]{2,6}\b", re.IGNORECASE)),
     (QUERY, re.compile(r"(?<=[?])[^\s#?]+(?=[#\s]|$)")),    # only inside URLs, see _find_queries
     (CARD, re.compile(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])")),
     # an IBAN (checked in _plausible)
@@ -82,8 +83,9 @@ PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     (ADDRESS, re.compile(r"\b\d{1,5}[A-Za-z]?,?\s+" + _STREET_FIRST + r"\s+" + _LETTERS
                          + r"(?:\s+(?:" + _NAME_PARTICLES + r"|[A-ZÀ-ÖØ-Þ]" + _LETTER_TAIL
                          + r")){0,3}")),
-    (ADDRESS, re.compile(r"\b[^\W\d_]+(?i:stra(?:ß|ss)e|str\.|weg|gasse|platz|allee|damm)\s+"
-                         r"\d{1,4}[a-z]?\b")),
+    # "Hauptstraße 5": a capital first (one class first, so that re skips ahead in C)
+    (ADDRESS, re.compile(r"[A-ZÄÖÜ](?<!\w[A-ZÄÖÜ])[^\W\d_]*(?i:stra(?:ß|ss)e|str\.|weg|gasse|"
+                         r"platz|allee|damm)\s+\d{1,4}[a-z]?\b")),
     (ADDRESS, re.compile(r"\b(?:P\.?\s?O\.?|Post\s+Office)\s*Box\s+\d{1,6}\b", re.IGNORECASE)),
     (ADDRESS, re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")),           # UK postcode
     (ADDRESS, re.compile(r"\b(?:" + _US_STATES + r")\s+\d{5}(?:-\d{4})?\b")),  # state and ZIP
@@ -92,6 +94,9 @@ PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     (ACCOUNT, re.compile(r"(?<![\w-])\d{6,}(?![\w-])")),
     (HANDLE, re.compile(r"(?<![\w@<])@\w{2,}")),
 )
+# Every pattern of these kinds needs a digit: a text without one skips them (most texts).
+_DIGIT_KINDS = frozenset((CARD, PHONE, ADDRESS, IP, ACCOUNT, BIRTHDATE))
+_DIGIT = re.compile(r"\d")
 _DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 
@@ -215,7 +220,11 @@ def pattern_spans(text: str) -> list[Span]:
 def _pattern_spans(text: str) -> tuple[Span, ...]:
     """Cached: each text is scanned when learning and again when redacting."""
     found = []
+    has_digit = _DIGIT.search(text) is not None
+    spelled = "dot" in text.lower()
     for kind, pattern in PATTERNS:
+        if (kind in _DIGIT_KINDS and not has_digit) or (pattern is _SPELLED_EMAIL and not spelled):
+            continue
         if kind == QUERY:
             found.extend(_find_queries(text))
             continue
@@ -255,10 +264,15 @@ def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
     return kept
 
 
-def _label_spans(text: str) -> list[Span]:
+@functools.lru_cache(maxsize=8192)
+def _label_spans(text: str) -> tuple[Span, ...]:
+    """Cached as _pattern_spans."""
     spans = []
+    has_digit = _DIGIT.search(text) is not None
     for kind, pattern in ((PERSON, _NAME_LABEL), (PERSON, _NAME_INTRO), (USERNAME, _USERNAME_LABEL),
                           (ACCOUNT, _ACCOUNT_LABEL), (BIRTHDATE, _BIRTHDATE_LABEL)):
+        if kind in _DIGIT_KINDS and not has_digit:
+            continue
         for match in pattern.finditer(text):
             value = match.group(1)
             if pattern is _NAME_LABEL:
@@ -269,7 +283,7 @@ def _label_spans(text: str) -> list[Span]:
                 continue
             if value and value.lower() not in _NOT_NAMES:
                 spans.append(Span(match.start(1), match.start(1) + len(value), kind, value))
-    return spans
+    return tuple(spans)
 
 
 def _introduced_name(candidate: str) -> str:
