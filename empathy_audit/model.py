@@ -18,6 +18,7 @@ class Turn:
     line: int           # line where the turn's row or object starts
     raw_speaker: str = ""
     timestamp: str | None = None
+    role_inferred: bool = False   # speaker named by --roles infer, not by the input
 
 
 @dataclass(slots=True)
@@ -72,6 +73,7 @@ class ConversationResult:
     cues: list[list[CueMatch]]        # per turn, same order as conversation.turns
     verdicts: dict[str, BehaviourVerdict]
     score: float | None
+    role_note: str | None = None      # why the speaker labels look wrong (roles.RoleCheck)
 
 
 @dataclass(slots=True)

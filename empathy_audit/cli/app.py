@@ -4,6 +4,8 @@ Each command group lives in its own module and registers itself on ``app``."""
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -62,30 +64,60 @@ SpeakerOpt = Annotated[Optional[list[str]], typer.Option(
 EncodingOpt = Annotated[str, typer.Option(help="Text encoding of the input files.")]
 
 
+# ---- input formats and roles (issue 13): --input-format, --roles, --allow-empty
+class Roles(str, Enum):
+    labels = "labels"
+    infer = "infer"
+
+
+InputFormatOpt = Annotated[Optional[str], typer.Option(
+    "--input-format", help="Read every input as this format (see `empathy-audit formats`; "
+                           "default: recognised from each file).")]
+RolesOpt = Annotated[Roles, typer.Option(
+    "--roles", help="labels: roles from the input's speaker labels; infer: also name agent "
+                    "and customer among speaker/channel numbers (spk_0, ch_1) from their "
+                    "words, marked '(inferred)' in turns.csv.")]
+AllowEmptyOpt = Annotated[bool, typer.Option(
+    "--allow-empty", help="Exit 0 when the input holds no conversation (default: exit 2 "
+                          "saying why).")]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How inputs are read and roles named: the issue-13 options, passed as one."""
+    input_format: str | None = None
+    roles: Roles = Roles.labels
+    allow_empty: bool = False
+
+    def options(self) -> dict:
+        return {"input_format": self.input_format, "allow_empty": self.allow_empty,
+                "infer_roles": self.roles is Roles.infer}
+
+
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar on stderr.")]
 
 
 def run_audit_command(paths, checklist, field_map, speakers, encoding, strict=False,
-                      quiet=False):
+                      quiet=False, reading: Reading = Reading()):
     """Shared by every command that audits: options in, AuditResult out. Shows a progress
     bar on stderr for long runs, unless quiet or stderr is not a terminal."""
     with ScoringProgress(stderr, enabled=not quiet) as progress:
         result = run_audit(paths, checklist, field_map=_pairs(field_map, "--map"),
                            speaker_map=_pairs(speakers, "--speaker"), encoding=encoding,
-                           progress=progress)
+                           progress=progress, **reading.options())
     if strict:
         check_strict(result.report)
     return result
 
 
 def run_streamed_command(paths, checklist, field_map, speakers, encoding, strict, *,
-                         export_dir, jobs, engine, scheduler):
+                         export_dir, jobs, engine, scheduler, reading: Reading = Reading()):
     """The same audit, streamed in chunks to worker processes or a Dask cluster; the
     conversations go to the exports and only the summary comes back."""
     return stream_audit(paths, checklist, export_dir=export_dir, jobs=jobs, engine=engine,
                         scheduler=scheduler, field_map=_pairs(field_map, "--map"),
                         speaker_map=_pairs(speakers, "--speaker"), encoding=encoding,
-                        on_scanned=check_strict if strict else None)
+                        on_scanned=check_strict if strict else None, **reading.options())
 
 
 def check_strict(report) -> None:

@@ -12,8 +12,9 @@ from ..checklist import load_checklist
 from ..errors import UserError
 from ..formatters import csv_export, terminal
 from . import ci
-from .app import (ChecklistOpt, EncodingOpt, MapOpt, PathsArg, QuietOpt, SpeakerOpt, app,
-                  run_audit_command, run_streamed_command, stderr, stdout, user_errors)
+from .app import (AllowEmptyOpt, ChecklistOpt, EncodingOpt, InputFormatOpt, MapOpt, PathsArg,
+                  QuietOpt, Reading, Roles, RolesOpt, SpeakerOpt, app, run_audit_command,
+                  run_streamed_command, stderr, stdout, user_errors)
 
 
 class By(str, Enum):
@@ -69,6 +70,10 @@ def audit(
         "(pip install 'empathy-audit[dask]').")] = Engine.local,
     scheduler: Annotated[Optional[str], typer.Option(
         help="Dask scheduler address, e.g. tcp://host:8786 (default: a local cluster).")] = None,
+    # input formats and roles (issue 13)
+    input_format: InputFormatOpt = None,
+    roles: RolesOpt = Roles.labels,
+    allow_empty: AllowEmptyOpt = False,
 ):
     """Score every agent turn, then print per-agent and per-behaviour tables.
 
@@ -81,6 +86,7 @@ def audit(
     --expect), 2 an error in the input, checklist or options."""
     options = ci.CiOptions(format, output, fail_under, tuple(require or ()), fail_on_critical,
                            exit_zero, expect, update_expected)
+    reading = Reading(input_format, roles, allow_empty)
     checklist_model = load_checklist(checklist)
     required = ci.check_options(options, checklist_model)
     expected = ci.expected_before(options)
@@ -92,13 +98,14 @@ def audit(
                          "memory in this process; --jobs and --engine are not used",
                          markup=False, highlight=False)
         result = run_audit_command(paths, checklist_model, field_map, speakers, encoding,
-                                   strict, quiet)
+                                   strict, quiet, reading)
         if export_dir is not None:
             csv_export.write_exports(result, export_dir)
     else:
         result = run_streamed_command(paths, checklist_model, field_map, speakers, encoding,
                                       strict, export_dir=export_dir, jobs=jobs,
-                                      engine=engine.value, scheduler=scheduler)
+                                      engine=engine.value, scheduler=scheduler,
+                                      reading=reading)
     code = ci.report(result, checklist_model, options, required, expected,
                      table_view={"by": by.value if by else None, "top": top})
     print_skipped(result)
@@ -117,13 +124,16 @@ def explain(
     turn: Annotated[Optional[int], typer.Option(
         "--turn", "-t", min=0, help="Jump to this turn: show it with --context turns around it.")] = None,
     context: Annotated[int, typer.Option(min=0, help="Turns shown either side of --turn.")] = 2,
+    input_format: InputFormatOpt = None,
+    roles: RolesOpt = Roles.labels,
     pager: Annotated[Optional[bool], typer.Option(
         "--pager/--no-pager", help="Page the output (default: when it is longer than the "
                                    "terminal).")] = None,
 ):
     """Show one conversation turn by turn: cues with the deciding words, met and missed."""
     checklist_model = load_checklist(checklist)
-    result = run_audit_command(path, checklist_model, field_map, speakers, encoding)
+    result = run_audit_command(path, checklist_model, field_map, speakers, encoding,
+                               reading=Reading(input_format, roles))
     found = next((r for r in result.conversations
                   if r.conversation.conversation_id == conversation), None)
     if found is None:

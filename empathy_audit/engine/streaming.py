@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..loading import core as loaders
+from ..loading import formats
 from ..loading import FieldMap, RawTurn
 from ..model import AGENT, Conversation, LoadReport, Skipped
 
@@ -38,12 +39,15 @@ class Source:
     field_map: tuple[tuple[str, str], ...] = ()
     speaker_map: tuple[tuple[str, str], ...] = ()
     encoding: str = "utf-8-sig"
+    input_format: str | None = None
+    allow_empty: bool = False
 
     @classmethod
     def of(cls, paths: Iterable[str | Path], field_map: dict[str, str] | None = None,
-           speaker_map: dict[str, str] | None = None, encoding: str = "utf-8-sig") -> "Source":
+           speaker_map: dict[str, str] | None = None, encoding: str = "utf-8-sig",
+           input_format: str | None = None, allow_empty: bool = False) -> "Source":
         return cls(tuple(str(p) for p in paths), tuple((field_map or {}).items()),
-                   tuple((speaker_map or {}).items()), encoding)
+                   tuple((speaker_map or {}).items()), encoding, input_format, allow_empty)
 
 
 @dataclass
@@ -73,11 +77,13 @@ def _jsonl_lines(handle: Iterable[str]) -> Iterator[str]:
         yield from physical.splitlines()
 
 
-def _raw_turns(path: Path, encoding: str, fields: FieldMap) -> Iterator[RawTurn]:
+def _raw_turns(path: Path, encoding: str, fields: FieldMap,
+               input_format: str | None = None) -> Iterator[RawTurn]:
     source = str(path)
-    kind = loaders.format_of(path)
-    if kind == "json":
-        yield from loaders.read_json(loaders._open_text(path, encoding), source, fields)
+    kind = formats.kind_of(path, input_format)
+    if kind not in ("csv", "jsonl"):   # a whole document: JSON, captions, plain text
+        yield from formats.read_document(loaders._open_text(path, encoding), source, fields,
+                                         input_format)
         return
     try:
         with _text_lines(path, encoding) as handle:
@@ -98,13 +104,13 @@ def _usable_rows(files: list[Path], source: Source, fields: FieldMap, roles: dic
     for path in files:
         if on_file:
             on_file(str(path))
-        for raw in _raw_turns(path, source.encoding, fields):
+        for raw in _raw_turns(path, source.encoding, fields, source.input_format):
             values, problem = loaders._validate(raw)
             if problem:
                 if on_skipped:
                     on_skipped(Skipped(raw.source, raw.line, problem))
                 continue
-            values["role"] = loaders.normalize_speaker(values["speaker"], roles) or ""
+            values["role"] = loaders.assign_role(values, roles)
             yield raw, values
 
 
@@ -130,6 +136,8 @@ def scan(source: Source, on_agent_turn: AgentTurnCallback | None = None) -> Scan
     for label, count in sorted(unknown_speakers.items()):
         report.notes.append(f"{count} turn(s) with unrecognised speaker {label!r} kept as "
                             f"'other' (never scored); map it with --speaker {label}=agent")
+    if not last_row and not source.allow_empty:
+        raise formats.nothing_read(report.files, report, source.encoding)
     return Scan(report, files, last_row)
 
 

@@ -37,7 +37,9 @@ def _conversation(r) -> dict:
         "verdicts": {b: {"verdict": v.verdict, "reason": v.reason,
                          "met_turns": v.met_turns, "missed_turns": v.missed_turns}
                      for b, v in r.verdicts.items()},
+        **({"role_check": r.role_note} if r.role_note else {}),
         "turns": [{"turn": t.index, "speaker": t.speaker, "source_line": t.line,
+                   **({"role_inferred": True} if t.role_inferred else {}),
                    "cues": [{"cue": m.cue, "start": m.start, "end": m.end, "text": m.text,
                              "how": m.how} for m in cues]}
                   for t, cues in zip(r.conversation.turns, r.cues)],

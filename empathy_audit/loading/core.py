@@ -18,6 +18,11 @@ from ..errors import UserError
 from ..model import AGENT, CUSTOMER, OTHER, Conversation, LoadReport, Skipped, Turn
 
 SUFFIXES = (".csv", ".json", ".jsonl", ".ndjson")
+# Captions are found in directories; plain text (.txt, .md) is read only when named, so a
+# directory's README or notes never become transcripts.
+CAPTION_SUFFIXES = (".vtt", ".srt")
+NAMED_ONLY_SUFFIXES = (".txt", ".md")
+TEXT_KINDS = ("vtt", "srt", "txt", "md")
 
 # Canonical field -> accepted names, most specific first.
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
@@ -128,10 +133,11 @@ def format_of(path: Path) -> str:
     name = path.name.lower()
     if name.endswith(".gz"):
         name = name[:-3]
-    for suffix in SUFFIXES:
+    for suffix in SUFFIXES + CAPTION_SUFFIXES + NAMED_ONLY_SUFFIXES:
         if name.endswith(suffix):
             return "jsonl" if suffix == ".ndjson" else suffix[1:]
-    raise UserError(f"unsupported file type; expected one of {', '.join(SUFFIXES)} "
+    raise UserError(f"unsupported file type; expected one of "
+                    f"{', '.join(SUFFIXES + CAPTION_SUFFIXES + NAMED_ONLY_SUFFIXES)} "
                     f"(optionally .gz)", file=str(path))
 
 
@@ -146,7 +152,8 @@ def expand_paths(paths: Iterable[str | Path], report: LoadReport) -> list[Path]:
             ignored = len(found) - len(usable)
             if ignored:
                 report.notes.append(f"{path}: ignored {ignored} file(s) that are not "
-                                    f"CSV, JSON or JSON Lines")
+                                    f"CSV, JSON, JSON Lines, WebVTT or SRT (name .txt/.md "
+                                    f"transcripts one by one)")
             files.extend(usable)
         elif path.is_file():
             format_of(path)
@@ -160,7 +167,7 @@ def expand_paths(paths: Iterable[str | Path], report: LoadReport) -> list[Path]:
 
 def _is_transcript(path: Path) -> bool:
     name = path.name.lower().removesuffix(".gz")
-    return name.endswith(SUFFIXES) and not path.name.startswith(".")
+    return name.endswith(SUFFIXES + CAPTION_SUFFIXES) and not path.name.startswith(".")
 
 
 # ---------------------------------------------------------------- CSV
@@ -310,11 +317,22 @@ def _raise_at(text: str, pos: int, msg: str, source: str, lines: _Lines):
 
 
 def read_json(text: str, source: str, fields: FieldMap) -> Iterator[RawTurn]:
+    yield from json_records(*parse_json_document(text, source), source, fields)
+
+
+def parse_json_document(text: str, source: str):
+    """(value, line_of, lines, start): the whole document, with the line of every object."""
     lines = _Lines(text)
     start = _skip_ws(text, 0)
     value, end, line_of = _parse_positioned(text, start, lines, source)
     if _skip_ws(text, end) != len(text):
         _raise_at(text, _skip_ws(text, end), "extra data after the JSON value", source, lines)
+    return value, line_of, lines, start
+
+
+def json_records(value, line_of: dict[int, int], lines: _Lines, start: int, source: str,
+                 fields: FieldMap) -> Iterator[RawTurn]:
+    """Turns of a generic JSON document: turns, conversations, or one conversation object."""
     if isinstance(value, dict):
         if _turn_list_key(value) is None:
             raise UserError("expected an array of turns or conversations, or one conversation "
@@ -417,6 +435,10 @@ def _validate(raw: RawTurn) -> tuple[dict[str, str] | None, str | None]:
     for name in REQUIRED:
         if name not in raw.fields:
             return None, f"missing field {name!r}"
+    for name, value in raw.fields.items():
+        if isinstance(value, (dict, list)):   # never a Python repr as text
+            held = "an object" if isinstance(value, dict) else "a list"
+            return None, f"field {name!r} holds {held}, not text"
     if not values["conversation_id"]:
         return None, "empty conversation_id"
     if not values["speaker"]:
@@ -441,10 +463,28 @@ def parse_speaker_map(speaker_map: dict[str, str] | None) -> dict[str, str]:
     return custom
 
 
+def assign_role(values: dict[str, str], roles: dict[str, str]) -> str:
+    """The turn's role: a --speaker mapping first, then the role its format declares, then
+    the speaker label read as a role word; "" when none says."""
+    label = values["speaker"].strip().lower().replace("-", "_").replace(" ", "_")
+    declared = values.pop("role", "")
+    if label in roles:
+        return roles[label]
+    if declared:
+        return declared if declared in (AGENT, CUSTOMER, OTHER) else \
+            normalize_speaker(declared) or ""
+    return normalize_speaker(values["speaker"]) or ""
+
+
 def load(paths: Iterable[str | Path], *, field_map: dict[str, str] | None = None,
          speaker_map: dict[str, str] | None = None,
-         encoding: str = "utf-8-sig") -> tuple[list[Conversation], LoadReport]:
-    """Load every transcript file under ``paths`` into conversations, in input order."""
+         encoding: str = "utf-8-sig", input_format: str | None = None,
+         allow_empty: bool = False) -> tuple[list[Conversation], LoadReport]:
+    """Load every transcript file under ``paths`` into conversations, in input order.
+
+    ``input_format`` forces a reader (see :mod:`formats`); no conversation at all is an
+    error saying why, unless ``allow_empty``."""
+    from . import formats   # the adapters import this module
     report = LoadReport()
     fields = FieldMap(field_map)
     roles = parse_speaker_map(speaker_map)
@@ -454,18 +494,20 @@ def load(paths: Iterable[str | Path], *, field_map: dict[str, str] | None = None
         source = str(path)
         report.files.append(source)
         text = _open_text(path, encoding)
-        for raw in READERS[format_of(path)](text, source, fields):
+        for raw in formats.raw_turns(path, text, fields, input_format):
             values, problem = _validate(raw)
             if problem:
                 report.skipped.append(Skipped(source, raw.line, problem))
                 continue
-            values["role"] = normalize_speaker(values["speaker"], roles) or ""
+            values["role"] = assign_role(values, roles)
             if not values["role"]:
                 unknown_speakers[values["speaker"]] = unknown_speakers.get(values["speaker"], 0) + 1
             grouped.setdefault(values["conversation_id"], []).append((raw, values))
     for label, count in sorted(unknown_speakers.items()):
         report.notes.append(f"{count} turn(s) with unrecognised speaker {label!r} kept as "
                             f"'other' (never scored); map it with --speaker {label}=agent")
+    if not grouped and not allow_empty:
+        raise formats.nothing_read(report.files, report, encoding)
     return [_conversation(cid, rows) for cid, rows in grouped.items()], report
 
 

@@ -1,0 +1,35 @@
+"""Amazon Connect: Contact Lens post-call and post-chat analysis, chat transcripts, and
+Transcribe Call Analytics output, which share one item shape: ``Transcript[]`` with
+``ParticipantRole`` (or a ``ParticipantId`` that is the role, or that ``Participants[]`` names)
+and ``Content``. Chat ``EVENT`` items (joined, left, ended) are not turns."""
+from __future__ import annotations
+
+from . import Adapter, Document, dig, register
+
+
+def read(doc: Document):
+    value = doc.value
+    conversation_id = (dig(value, "CustomerMetadata", "ContactId") or value.get("ContactId")
+                       or value.get("JobName") or doc.stem)
+    roles = {p.get("ParticipantId"): p.get("ParticipantRole")
+             for p in value.get("Participants") or () if isinstance(p, dict)}
+    for item in value["Transcript"]:
+        if not isinstance(item, dict):
+            yield doc.skip(item, "Transcript item is not an object")
+            continue
+        if item.get("Type") == "EVENT":
+            yield doc.skip(item, f"event, not a message ({item.get('ContentType', 'EVENT')})")
+            continue
+        participant = item.get("ParticipantId")
+        role = item.get("ParticipantRole") or roles.get(participant) or participant
+        yield doc.turn(item, conversation_id=conversation_id, speaker=role,
+                       text=item.get("Content"),
+                       timestamp=item.get("AbsoluteTime") or item.get("BeginOffsetMillis"))
+
+
+register(Adapter(
+    "amazon-connect",
+    "Amazon Connect Contact Lens analysis (voice and chat), Connect chat transcripts, "
+    "Transcribe Call Analytics: Transcript[] items with ParticipantRole or ParticipantId "
+    "(AGENT/CUSTOMER/SYSTEM) and Content; EVENT items skipped",
+    read, needs=("Transcript[].Content",)))

@@ -1,0 +1,21 @@
+"""Google Contact Center AI Insights conversation: ``entries[]`` with ``role`` (AGENT,
+CUSTOMER/END_USER) and ``text``. The export has no conversation id: the file name is."""
+from __future__ import annotations
+
+from . import Adapter, Document, register
+
+
+def read(doc: Document):
+    for entry in doc.value["entries"]:
+        if not isinstance(entry, dict):
+            yield doc.skip(entry, "entries item is not an object")
+            continue
+        yield doc.turn(entry, conversation_id=doc.stem, speaker=entry.get("role"),
+                       text=entry.get("text"), timestamp=entry.get("start_timestamp_usec"))
+
+
+register(Adapter(
+    "google-ccai",
+    "Google Contact Center AI Insights: entries[] with role (AGENT, CUSTOMER) and text; "
+    "the conversation id is the file name",
+    read, needs=("entries[].role", "entries[].text")))
