@@ -16,7 +16,7 @@ from .scoring import conversation_score, judge_conversation, mean, met_rate
 def audit(paths: Iterable[str | Path], checklist: Checklist | str | Path | None = None, *,
           field_map: dict[str, str] | None = None, speaker_map: dict[str, str] | None = None,
           encoding: str = "utf-8-sig", progress: Progress | None = None,
-          input_format: str | None = None, allow_empty: bool = False,
+          input_format: str | None = None, allow_empty: bool = True,
           infer_roles: bool = False) -> AuditResult:
     """Load transcripts and score them against a checklist (the bundled default if None).
 

@@ -25,7 +25,17 @@ SERVICE_WORDS = re.compile(
     r"\b(?:thank(?:s| you) for (?:calling|contacting|reaching|choosing|your patience)"
     r"|how (?:can|may|could) I (?:help|assist)|is there anything else I can"
     r"|(?:can|could|may) I (?:have|get) (?:your|the)|(?:please )?(?:provide|confirm|verify) "
-    r"(?:me )?(?:with )?your|happy to help|speaking,? how)\b", re.IGNORECASE)
+    r"(?:me )?(?:with )?your|happy to help|speaking,? how|am I speaking (?:to|with)"
+    r"|this is [\w\[\]'.-]{1,30}(?: [\w\[\]'.-]{1,30})? speaking)\b", re.IGNORECASE)
+# What only a customer says of their own account: requests about "my" things, waiting.
+CUSTOMER_WORDS = re.compile(
+    r"\b(?:I(?: would|'d) like to (?:inquire|know|check|ask|cancel|return|change|report)"
+    r"|I (?:want|need) to (?:check|know|cancel|return|change|report)"
+    r"|I(?:'ve| have) been (?:on hold|waiting|trying|charged)"
+    r"|my (?:order|account|claim|bill|balance|payment|package|refund|card|flight|booking))\b",
+    re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+SWAP_MARGIN = 2   # how much more agent-like the 'customer' side must read
 NUMBERED_LABEL = re.compile(r"^(?:spk|speaker|ch|channel)[ _-]?\d{1,3}$", re.IGNORECASE)
 
 
@@ -55,31 +65,39 @@ class RoleCheck:
 
     def evidence(self, text: str) -> Evidence:
         agent = bool(SERVICE_WORDS.search(text)) or any(m.find_words(text) for m in self.agent)
-        customer = any(m.find_words(text) for m in self.customer)
+        customer = bool(CUSTOMER_WORDS.search(text)) or \
+            any(m.find_words(text) for m in self.customer)
         return Evidence(int(agent), int(customer))
 
-    def by_label(self, conversation: Conversation, key) -> dict[str, Evidence]:
+    def by_label(self, conversation: Conversation, key, by_sentence: bool = False
+                 ) -> dict[str, Evidence]:
+        """Evidence per label: turns (or, ``by_sentence``, sentences) showing each side."""
         found: dict[str, Evidence] = {}
         for turn in conversation.turns:
             label = key(turn)
-            if label is not None:
-                found[label] = found.get(label, Evidence()) + self.evidence(turn.text)
+            if label is None:
+                continue
+            parts = _SENTENCE_END.split(turn.text) if by_sentence else [turn.text]
+            for part in parts:
+                found[label] = found.get(label, Evidence()) + self.evidence(part)
         return found
 
     def check(self, conversation: Conversation) -> str | None:
         """Why the conversation's agent/customer labels look wrong; None when they do not."""
-        sides = self.by_label(conversation,
-                              lambda t: t.speaker if t.speaker in (AGENT, CUSTOMER) else None)
+        def side(turn):
+            return turn.speaker if turn.speaker in (AGENT, CUSTOMER) else None
+        sides = self.by_label(conversation, side)
         agent, customer = sides.get(AGENT), sides.get(CUSTOMER)
-        if agent and customer and agent.leaning < 0 < customer.leaning:
-            return (f"labels look swapped: the 'agent' turns show customer cues "
-                    f"({agent.customer} turn(s)) more than agent cues ({agent.agent}), the "
-                    f"'customer' turns the reverse ({customer.agent} vs {customer.customer})")
+        if agent and customer and customer.leaning - agent.leaning >= SWAP_MARGIN:
+            return (f"labels look swapped: the 'agent' turns show agent cues in "
+                    f"{agent.agent} turn(s) and customer cues in {agent.customer}, the "
+                    f"'customer' turns agent cues in {customer.agent} and customer cues in "
+                    f"{customer.customer}")
         if len(sides) == 1:
-            (role, only), = sides.items()
+            (role, only), = self.by_label(conversation, side, by_sentence=True).items()
             if only.agent and only.customer:
                 return (f"one label covers both sides: every scored turn is '{role}', and "
-                        f"they show agent cues ({only.agent} turn(s)) and customer cues "
+                        f"its sentences show agent cues ({only.agent}) and customer cues "
                         f"({only.customer})")
         return None
 

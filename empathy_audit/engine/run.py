@@ -30,7 +30,7 @@ def stream_audit(paths: Iterable[str | Path], checklist: Checklist | str | Path 
                  speaker_map: dict[str, str] | None = None, encoding: str = "utf-8-sig",
                  on_scanned: Callable[[LoadReport], None] | None = None,
                  turns_per_chunk: int | None = None, input_format: str | None = None,
-                 allow_empty: bool = False, infer_roles: bool = False) -> AuditResult:
+                 allow_empty: bool = True, infer_roles: bool = False) -> AuditResult:
     """Audit ``paths`` with bounded memory; write the CSV exports to ``export_dir`` if given.
 
     ``on_scanned`` sees the load report after the first pass, before any scoring (``--strict``

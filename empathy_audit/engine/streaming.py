@@ -40,12 +40,12 @@ class Source:
     speaker_map: tuple[tuple[str, str], ...] = ()
     encoding: str = "utf-8-sig"
     input_format: str | None = None
-    allow_empty: bool = False
+    allow_empty: bool = True
 
     @classmethod
     def of(cls, paths: Iterable[str | Path], field_map: dict[str, str] | None = None,
            speaker_map: dict[str, str] | None = None, encoding: str = "utf-8-sig",
-           input_format: str | None = None, allow_empty: bool = False) -> "Source":
+           input_format: str | None = None, allow_empty: bool = True) -> "Source":
         return cls(tuple(str(p) for p in paths), tuple((field_map or {}).items()),
                    tuple((speaker_map or {}).items()), encoding, input_format, allow_empty)
 

@@ -479,11 +479,11 @@ def assign_role(values: dict[str, str], roles: dict[str, str]) -> str:
 def load(paths: Iterable[str | Path], *, field_map: dict[str, str] | None = None,
          speaker_map: dict[str, str] | None = None,
          encoding: str = "utf-8-sig", input_format: str | None = None,
-         allow_empty: bool = False) -> tuple[list[Conversation], LoadReport]:
+         allow_empty: bool = True) -> tuple[list[Conversation], LoadReport]:
     """Load every transcript file under ``paths`` into conversations, in input order.
 
-    ``input_format`` forces a reader (see :mod:`formats`); no conversation at all is an
-    error saying why, unless ``allow_empty``."""
+    ``input_format`` forces a reader (see :mod:`formats`). With ``allow_empty=False`` (the
+    command line's default), no conversation at all is an error saying why."""
     from . import formats   # the adapters import this module
     report = LoadReport()
     fields = FieldMap(field_map)
