@@ -11,7 +11,7 @@ _BLOCKS = frozenset({"p", "div", "br", "li", "ul", "ol", "tr", "table", "blockqu
                      "h1", "h2", "h3", "h4", "h5", "h6", "hr", "section", "article"})
 _SKIPPED = frozenset({"script", "style", "head", "title"})
 _SPACES = re.compile(r"[ \t\r\f\v]+")
-_BLANK_LINES = re.compile(r"\n{3,}")
+_BLANK_LINES = re.compile(r"\n{2,}")
 _LOOKS_HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]{0,10})(?:\s[^<>]{0,2000})?/?>|&[#a-zA-Z0-9]{1,10};")
 
 
@@ -50,4 +50,4 @@ def html_to_text(html: str) -> str:
     parser.feed(html)
     parser.close()
     lines = (_SPACES.sub(" ", line).strip() for line in "".join(parser.parts).split("\n"))
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    return _BLANK_LINES.sub("\n", "\n".join(lines)).strip()

@@ -124,14 +124,14 @@ def json_adapter_for(value) -> Adapter | None:
 
 
 def closest(value) -> tuple[Adapter, list[str]] | None:
-    """The JSON adapter whose needs the document meets best (most met, then fewest missing),
-    with what it lacks; None when it meets none of any."""
+    """The JSON adapter whose needs the document meets best (the most path steps met, then
+    the fewest needs missing), with what it lacks; None when it meets none of any."""
     best = None
     for adapter in adapters():
         if adapter.kind != "json":
             continue
         missing = adapter.missing(value)
-        met = len(adapter.needs) - len(missing)
+        met = sum(path.count(".") + 1 for path in adapter.needs if path not in missing)
         if met and (best is None or (met, -len(missing)) > best[0]):
             best = ((met, -len(missing)), adapter, missing)
     return (best[1], best[2]) if best else None
