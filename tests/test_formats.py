@@ -50,7 +50,7 @@ VALID = [
      "asapp-free-text-summary-example-conversation", ASAPP,
      {A: "Hello, thank you for contacting XYZ Insurance.", C: "Hi, I want to check"}, 0),
     ("asapp/asapp-free-text-summary-example-conversation.DERIVED-plain.txt",
-     "asapp-free-text-summary-example-conversation", ASAPP,
+     "asapp-free-text-summary-example-conversation.DERIVED-plain", ASAPP,
      {A: "Hello, thank you for contacting XYZ Insurance.", C: "Hi, I want to check"}, 0),
     # one entry, incoming false and private true: an internal note, kept as other
     ("freshdesk/freshdesk-list-ticket-conversations-example.json", "20", [O],

@@ -27,9 +27,9 @@ class Document:
 
     @property
     def stem(self) -> str:
-        """The file name without suffixes: the conversation id when the export has none."""
-        name = Path(self.source).name
-        return name.split(".", 1)[0] if not name.startswith(".") else name
+        """The file name without its suffix (and .gz): the conversation id when the export
+        has none."""
+        return Path(Path(self.source).name.removesuffix(".gz")).stem
 
     def line(self, obj, default: int = 1) -> int:
         return self.line_of.get(id(obj), default)
