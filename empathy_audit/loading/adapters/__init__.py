@@ -43,6 +43,12 @@ class Document:
         """An item read and left out, reported in skipped.csv with its line and ``reason``."""
         return RawTurn({"__invalid__": reason}, self.source, self.line(obj))
 
+    def each(self, items, what: str, make: Callable[[dict], RawTurn]) -> Iterator[RawTurn]:
+        """``make(item)`` for every object in ``items``; anything else skipped, said so."""
+        for item in items or ():
+            yield make(item) if isinstance(item, dict) else \
+                self.skip(item, f"{what} item is not an object")
+
 
 Reader = Callable[[Document], Iterator[RawTurn]]
 

@@ -13,18 +13,16 @@ def read(doc: Document):
                        or value.get("JobName") or doc.stem)
     roles = {p.get("ParticipantId"): p.get("ParticipantRole")
              for p in value.get("Participants") or () if isinstance(p, dict)}
-    for item in value["Transcript"]:
-        if not isinstance(item, dict):
-            yield doc.skip(item, "Transcript item is not an object")
-            continue
+
+    def turn(item):
         if item.get("Type") == "EVENT":
-            yield doc.skip(item, f"event, not a message ({item.get('ContentType', 'EVENT')})")
-            continue
+            return doc.skip(item, f"event, not a message ({item.get('ContentType', 'EVENT')})")
         participant = item.get("ParticipantId")
-        role = item.get("ParticipantRole") or roles.get(participant) or participant
-        yield doc.turn(item, conversation_id=conversation_id, speaker=role,
-                       text=item.get("Content"),
-                       timestamp=item.get("AbsoluteTime") or item.get("BeginOffsetMillis"))
+        return doc.turn(item, conversation_id=conversation_id,
+                        speaker=item.get("ParticipantRole") or roles.get(participant) or participant,
+                        text=item.get("Content"),
+                        timestamp=item.get("AbsoluteTime") or item.get("BeginOffsetMillis"))
+    return doc.each(value["Transcript"], "Transcript", turn)
 
 
 register(Adapter(

@@ -7,15 +7,13 @@ from . import Adapter, Document, dig, register
 
 def read(doc: Document):
     conversation_id = doc.value.get("conversationId") or doc.stem
-    for message in doc.value["messages"]:
-        if not isinstance(message, dict):
-            yield doc.skip(message, "messages item is not an object")
-            continue
-        yield doc.turn(message, conversation_id=conversation_id,
-                       speaker=dig(message, "sender", "role"), text=message.get("text"),
-                       agent_id=dig(message, "sender", "externalId")
-                       if dig(message, "sender", "role") == "agent" else None,
-                       timestamp=message.get("timestamp"))
+
+    def turn(message):
+        role = dig(message, "sender", "role")
+        return doc.turn(message, conversation_id=conversation_id, speaker=role,
+                        text=message.get("text"), timestamp=message.get("timestamp"),
+                        agent_id=dig(message, "sender", "externalId") if role == "agent" else None)
+    return doc.each(doc.value["messages"], "messages", turn)
 
 
 register(Adapter(

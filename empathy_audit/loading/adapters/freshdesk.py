@@ -8,22 +8,22 @@ from . import Adapter, Document, register
 
 
 def read(doc: Document):
-    for entry in doc.value:
-        if not isinstance(entry, dict):
-            yield doc.skip(entry, "conversation entry is not an object")
-            continue
-        if entry.get("private"):
-            speaker, role = "private note", "other"
-        elif entry.get("incoming"):
-            speaker, role = "incoming", "customer"
-        else:
-            speaker, role = "outgoing", "agent"
-        body = entry.get("body")
-        text = html_to_text(body) if isinstance(body, str) else entry.get("body_text", body)
-        yield doc.turn(entry, conversation_id=entry.get("ticket_id") or doc.stem,
-                       speaker=speaker, role=role, text=text,
-                       agent_id=entry.get("user_id") if role == "agent" else None,
-                       timestamp=entry.get("created_at"))
+    return doc.each(doc.value, "conversation", lambda entry: _turn(doc, entry))
+
+
+def _turn(doc: Document, entry: dict):
+    if entry.get("private"):
+        speaker, role = "private note", "other"
+    elif entry.get("incoming"):
+        speaker, role = "incoming", "customer"
+    else:
+        speaker, role = "outgoing", "agent"
+    body = entry.get("body")
+    text = html_to_text(body) if isinstance(body, str) else entry.get("body_text", body)
+    return doc.turn(entry, conversation_id=entry.get("ticket_id") or doc.stem,
+                    speaker=speaker, role=role, text=text,
+                    agent_id=entry.get("user_id") if role == "agent" else None,
+                    timestamp=entry.get("created_at"))
 
 
 register(Adapter(

@@ -11,16 +11,16 @@ PURPOSE_ROLES = {"internal": "agent", "agent": "agent", "external": "customer",
 
 def read(doc: Document):
     conversation_id = doc.value.get("conversationId") or doc.stem
+
+    def turn(phrase):
+        purpose = phrase.get("participantPurpose")
+        return doc.turn(phrase, conversation_id=conversation_id, speaker=purpose,
+                        role=PURPOSE_ROLES.get(str(purpose).lower(), "other"),
+                        text=phrase.get("text", phrase.get("decoratedText")),
+                        timestamp=phrase.get("startTimeMs"))
     for transcript in doc.value["transcripts"]:
-        for phrase in (transcript.get("phrases") or ()) if isinstance(transcript, dict) else ():
-            if not isinstance(phrase, dict):
-                yield doc.skip(phrase, "phrases item is not an object")
-                continue
-            purpose = phrase.get("participantPurpose")
-            yield doc.turn(phrase, conversation_id=conversation_id, speaker=purpose,
-                           role=PURPOSE_ROLES.get(str(purpose).lower(), "other"),
-                           text=phrase.get("text", phrase.get("decoratedText")),
-                           timestamp=phrase.get("startTimeMs"))
+        if isinstance(transcript, dict):
+            yield from doc.each(transcript.get("phrases"), "phrases", turn)
 
 
 register(Adapter(

@@ -6,12 +6,9 @@ from . import Adapter, Document, register
 
 
 def read(doc: Document):
-    for entry in doc.value["entries"]:
-        if not isinstance(entry, dict):
-            yield doc.skip(entry, "entries item is not an object")
-            continue
-        yield doc.turn(entry, conversation_id=doc.stem, speaker=entry.get("role"),
-                       text=entry.get("text"), timestamp=entry.get("start_timestamp_usec"))
+    return doc.each(doc.value["entries"], "entries", lambda entry: doc.turn(
+        entry, conversation_id=doc.stem, speaker=entry.get("role"), text=entry.get("text"),
+        timestamp=entry.get("start_timestamp_usec")))
 
 
 register(Adapter(

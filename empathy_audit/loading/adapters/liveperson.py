@@ -10,23 +10,25 @@ SENT_BY_ROLES = {"agent": "agent", "consumer": "customer"}
 
 def read(doc: Document):
     for record in doc.value["conversationHistoryRecords"]:
-        if not isinstance(record, dict):
+        if isinstance(record, dict):
+            yield from _messages(doc, record)
+        else:
             yield doc.skip(record, "conversationHistoryRecords item is not an object")
-            continue
-        conversation_id = dig(record, "info", "conversationId") or doc.stem
-        for message in record.get("messageRecords") or ():
-            if not isinstance(message, dict):
-                yield doc.skip(message, "messageRecords item is not an object")
-                continue
-            text = dig(message, "messageData", "msg", "text")
-            if not isinstance(text, str):
-                yield doc.skip(message, f"{message.get('type', 'message')} without text")
-                continue
-            sent_by = message.get("sentBy")
-            yield doc.turn(message, conversation_id=conversation_id, speaker=sent_by,
-                           role=SENT_BY_ROLES.get(str(sent_by).lower(), "other"), text=text,
-                           agent_id=dig(record, "info", "latestAgentId"),
-                           turn=message.get("seq"), timestamp=message.get("time"))
+
+
+def _messages(doc: Document, record: dict):
+    info = record.get("info") or {}
+
+    def turn(message):
+        text = dig(message, "messageData", "msg", "text")
+        if not isinstance(text, str):
+            return doc.skip(message, f"{message.get('type', 'message')} without text")
+        sent_by = message.get("sentBy")
+        return doc.turn(message, conversation_id=info.get("conversationId") or doc.stem,
+                        speaker=sent_by, role=SENT_BY_ROLES.get(str(sent_by).lower(), "other"),
+                        text=text, agent_id=info.get("latestAgentId"), turn=message.get("seq"),
+                        timestamp=message.get("time"))
+    return doc.each(record.get("messageRecords"), "messageRecords", turn)
 
 
 register(Adapter(

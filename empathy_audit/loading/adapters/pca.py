@@ -15,15 +15,11 @@ def read(doc: Document):
              for label in analytics.get("SpeakerLabels") or () if isinstance(label, dict)}
     conversation_id = _known(analytics.get("GUID")) or doc.stem
     agent_id = _known(analytics.get("Agent"))
-    for segment in doc.value["SpeechSegments"]:
-        if not isinstance(segment, dict):
-            yield doc.skip(segment, "SpeechSegments item is not an object")
-            continue
-        speaker = segment.get("SegmentSpeaker")
-        yield doc.turn(segment, conversation_id=conversation_id, speaker=speaker,
-                       role=named.get(speaker), agent_id=agent_id,
-                       text=segment.get("DisplayText", segment.get("OriginalText")),
-                       timestamp=segment.get("SegmentStartTime"))
+    return doc.each(doc.value["SpeechSegments"], "SpeechSegments", lambda segment: doc.turn(
+        segment, conversation_id=conversation_id, speaker=segment.get("SegmentSpeaker"),
+        role=named.get(segment.get("SegmentSpeaker")), agent_id=agent_id,
+        text=segment.get("DisplayText", segment.get("OriginalText")),
+        timestamp=segment.get("SegmentStartTime")))
 
 
 register(Adapter(

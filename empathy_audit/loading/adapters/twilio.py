@@ -13,32 +13,28 @@ _TRANSCRIPT_SID = re.compile(r"/Transcripts/(GT[0-9a-fA-F]{1,64})")
 
 
 def read_messages(doc: Document):
-    for message in doc.value["messages"]:
-        if not isinstance(message, dict):
-            yield doc.skip(message, "messages item is not an object")
-            continue
+    def turn(message):
         if message.get("body") is None:
-            yield doc.skip(message, "media message without text" if message.get("media")
-                           else "message without a body")
-            continue
-        yield doc.turn(message, conversation_id=message.get("conversation_sid") or doc.stem,
-                       speaker=message.get("author"), text=message.get("body"),
-                       timestamp=message.get("date_created"))
+            return doc.skip(message, "media message without text" if message.get("media")
+                            else "message without a body")
+        return doc.turn(message, conversation_id=message.get("conversation_sid") or doc.stem,
+                        speaker=message.get("author"), text=message.get("body"),
+                        timestamp=message.get("date_created"))
+    return doc.each(doc.value["messages"], "messages", turn)
 
 
 def read_sentences(doc: Document):
     url = dig(doc.value, "meta", "url")
     found = _TRANSCRIPT_SID.search(url) if isinstance(url, str) else None
     conversation_id = found.group(1) if found else doc.stem
-    for sentence in doc.value["sentences"]:
-        if not isinstance(sentence, dict):
-            yield doc.skip(sentence, "sentences item is not an object")
-            continue
+
+    def turn(sentence):
         channel = sentence.get("media_channel")
-        yield doc.turn(sentence, conversation_id=conversation_id,
-                       speaker=f"ch_{channel}" if channel is not None else None,
-                       text=sentence.get("transcript"), turn=sentence.get("sentence_index"),
-                       timestamp=sentence.get("start_time"))
+        return doc.turn(sentence, conversation_id=conversation_id,
+                        speaker=f"ch_{channel}" if channel is not None else None,
+                        text=sentence.get("transcript"), turn=sentence.get("sentence_index"),
+                        timestamp=sentence.get("start_time"))
+    return doc.each(doc.value["sentences"], "sentences", turn)
 
 
 register(Adapter(

@@ -12,20 +12,17 @@ SUNSHINE_ROLES = {"user": "customer", "business": "agent"}
 
 def read_sunshine(doc: Document):
     conversation_id = dig(doc.value, "conversation", "id") or doc.stem
-    for message in doc.value["messages"]:
-        if not isinstance(message, dict):
-            yield doc.skip(message, "messages item is not an object")
-            continue
-        content = message.get("content")
-        text = dig(content, "text")
+
+    def turn(message):
+        text = dig(message, "content", "text")
         if not isinstance(text, str):
-            kind = dig(content, "type", default="unknown")
-            yield doc.skip(message, f"{kind} message without text")
-            continue
+            kind = dig(message, "content", "type", default="unknown")
+            return doc.skip(message, f"{kind} message without text")
         author = dig(message, "author", "type")
-        yield doc.turn(message, conversation_id=conversation_id, speaker=author,
-                       role=SUNSHINE_ROLES.get(str(author), "other"), text=text,
-                       timestamp=message.get("received"))
+        return doc.turn(message, conversation_id=conversation_id, speaker=author,
+                        role=SUNSHINE_ROLES.get(str(author), "other"), text=text,
+                        timestamp=message.get("received"))
+    return doc.each(doc.value["messages"], "messages", turn)
 
 
 def _requester(doc: Document):
@@ -38,10 +35,8 @@ def read_comments(doc: Document):
     conversation_id = (doc.value.get("ticket_id") or dig(doc.value, "ticket", "id")
                        or doc.stem)
     requester = _requester(doc)
-    for comment in doc.value["comments"]:
-        if not isinstance(comment, dict):
-            yield doc.skip(comment, "comments item is not an object")
-            continue
+
+    def turn(comment):
         author = comment.get("author_id")
         if comment.get("public") is False:
             role = "other"   # an internal note: not a reply to the customer, never scored
@@ -52,8 +47,9 @@ def read_comments(doc: Document):
         text = comment.get("plain_body", comment.get("body"))
         if text is None and isinstance(comment.get("html_body"), str):
             text = html_to_text(comment["html_body"])
-        yield doc.turn(comment, conversation_id=conversation_id, speaker=author, role=role,
-                       text=text, timestamp=comment.get("created_at"))
+        return doc.turn(comment, conversation_id=conversation_id, speaker=author, role=role,
+                        text=text, timestamp=comment.get("created_at"))
+    return doc.each(doc.value["comments"], "comments", turn)
 
 
 register(Adapter(
