@@ -45,7 +45,7 @@ class Evidence:
     agent: int = 0
     customer: int = 0
 
-    def __add__(self, other: "Evidence") -> "Evidence":
+    def __add__(self, other: Evidence) -> Evidence:
         return Evidence(self.agent + other.agent, self.customer + other.customer)
 
     @property

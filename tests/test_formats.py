@@ -102,7 +102,7 @@ def test_every_shared_format_file_is_covered():
                          ids=[v[0] for v in VALID])
 def test_format_file_audits_with_its_speakers_and_turns(run, tmp_path, name, conversation_id,
                                                         speakers, first_words, skipped):
-    rows, result = audit_rows(run, tmp_path, FORMATS / name)
+    rows, _ = audit_rows(run, tmp_path, FORMATS / name)
     assert {r["conversation_id"] for r in rows} == {conversation_id}
     assert [r["speaker"] for r in rows] == speakers
     for role, words in first_words.items():

@@ -108,8 +108,7 @@ def test_role_check_accuracy_on_the_shared_corpus_with_every_conversation_swappe
 def long_call(turns: int) -> Conversation:
     rows = []
     for i in range(turns // 2):
-        rows.append((CUSTOMER, f"My order {i} is late and I'm upset, it should have come "
-                               f"Monday.", ""))
+        rows.append((CUSTOMER, f"My order {i} is late and I'm upset, it was due Monday.", ""))
         rows.append((AGENT, f"Thanks for waiting, I will check tracking number {i} now.", ""))
     return conversation(*rows, cid="long")
 

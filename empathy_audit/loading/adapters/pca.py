@@ -2,7 +2,7 @@
 (spk_0, spk_1...) named in ``ConversationAnalytics.SpeakerLabels`` (Agent, Customer)."""
 from __future__ import annotations
 
-from . import Adapter, Document, dig, register
+from . import Adapter, Document, register
 
 
 def _known(value) -> str | None:
