@@ -11,7 +11,7 @@ the cheapest way we know, on the benchmark corpus (``bench.py`` builds it the sa
   interpreter with the CLI's and TextBlob's imports, the checklist's cue finder compiled
   (Python and RE2 regexes) and TextBlob's lexicon loaded;
 * reading: every line of the corpus through ``json.loads``, once (the auditor reads twice);
-* sentiment: TextBlob's polarity, by the port in ``engine/fast_sentiment.py``, of exactly the
+* sentiment: TextBlob's polarity, by the port in ``cues/fast_sentiment.py``, of exactly the
   texts the auditor asks it for (recorded in a run of the cue finder over the corpus);
 * screening: which cue regexes could match each turn, by one pass of RE2's FilteredRE2 over
   the turn in its cheapest mode (literal atoms only, a superset of the regexes that match);
@@ -44,10 +44,11 @@ sys.path.insert(0, str(REPO))   # the benchmarks' own folder is on the path as t
 import re2  # noqa: E402
 
 import bench  # noqa: E402
-from empathy_audit import cues  # noqa: E402
+from empathy_audit.cues import rules, sentiment  # noqa: E402
 from empathy_audit.checklist import Checklist, load_checklist  # noqa: E402
+from empathy_audit.cues.finder import CueFinder  # noqa: E402
+from empathy_audit.cues.prefilter import relaxed_options  # noqa: E402
 from empathy_audit.engine.dispatch import default_jobs  # noqa: E402
-from empathy_audit.engine.prefilter import relaxed_options  # noqa: E402
 from empathy_audit.engine.streaming import Source, conversations, scan  # noqa: E402
 from empathy_audit.model import AGENT, CUSTOMER  # noqa: E402
 from prefilter import ROLES, median_time  # noqa: E402   (benchmarks/prefilter.py)
@@ -59,7 +60,8 @@ COMPILE = """
 import time
 import textblob.en
 from empathy_audit.checklist import load_checklist
-from empathy_audit.cues import CueFinder, _analyzer
+from empathy_audit.cues.finder import CueFinder
+from empathy_audit.cues.sentiment import _analyzer
 checklist = load_checklist(None)
 start = time.process_time()
 finder = CueFinder(checklist)
@@ -100,14 +102,14 @@ def texts_by_speaker(corpus: Path) -> dict[str, list[tuple[str, str, str]]]:
                 if turn["speaker"] in found:
                     found[turn["speaker"]].append((conversation["conversation_id"],
                                                    conversation["agent_id"],
-                                                   cues.normalize_quotes(turn["text"])))
+                                                   rules.normalize_quotes(turn["text"])))
     return found
 
 
-def texts_sent_to_sentiment(corpus: Path, finder: cues.CueFinder) -> list[str]:
+def texts_sent_to_sentiment(corpus: Path, finder: CueFinder) -> list[str]:
     """The texts the cue finder hands to TextBlob, in a run over the whole corpus."""
     sent: list[str] = []
-    real = cues.sentiment
+    real = rules.sentiment
 
     def recording(text: str):
         sent.append(text)
@@ -115,16 +117,16 @@ def texts_sent_to_sentiment(corpus: Path, finder: cues.CueFinder) -> list[str]:
 
     source = Source.of([corpus])
     scanned = scan(source)
-    cues.sentiment = recording
+    rules.sentiment = recording
     try:
         for conversation in conversations(source, scanned):
             finder.find(conversation)
     finally:
-        cues.sentiment = real
+        rules.sentiment = real
     return sent
 
 
-def screening_filters(checklist: Checklist, finder: cues.CueFinder) -> dict[str, re2.Filter]:
+def screening_filters(checklist: Checklist, finder: CueFinder) -> dict[str, re2.Filter]:
     """Per speaker, one FilteredRE2 of the relaxed patterns of every cue regex it is run on."""
     options = relaxed_options()
     filters = {AGENT: re2.Filter(), CUSTOMER: re2.Filter()}
@@ -143,10 +145,10 @@ def screening_filters(checklist: Checklist, finder: cues.CueFinder) -> dict[str,
 def floors(corpus: Path, runs: int) -> dict[str, float]:
     """CPU seconds of each part no Python rewrite avoids, on this corpus."""
     checklist = load_checklist(None)
-    finder = cues.CueFinder(checklist)
+    finder = CueFinder(checklist)
     texts = texts_by_speaker(corpus)
     sentiment_texts = texts_sent_to_sentiment(corpus, finder)
-    analyzer = cues._analyzer()
+    analyzer = sentiment._analyzer()
     filters = screening_filters(checklist, finder)
     encoded = {speaker: [t.encode("utf-8", "surrogatepass") for _, _, t in rows]
                for speaker, rows in texts.items()}

@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from .checklist import Checklist, load_checklist
-from .cues import CueFinder
+from .cues.finder import CueFinder
 from .loading import load
 from .model import (MET, MISSED, NA, AgentSummary, AuditResult, Conversation,
                     ConversationResult, LoadReport)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import UserError
 
@@ -44,7 +44,7 @@ class Unacknowledged(_Strict):
 class Cue(_Strict):
     description: str = ""
     speaker: Literal["customer", "agent", "any"] = "any"
-    kind: Literal["words", "engagement"] = "words"
+    kind: str = "words"              # a kind of cues/kinds.py
     phrases: list[str] = []          # literal, case-insensitive, whole words
     patterns: list[str] = []         # Python regexes, case-insensitive
     exclude: list[str] = []          # regexes; a match overlapping one is dropped
@@ -59,6 +59,14 @@ class Cue(_Strict):
     min_shared_words: int = Field(default=1, ge=1)
     min_own_words: int = Field(default=0, ge=0)  # 0: off; N: N content words of its own
     unacknowledged: Unacknowledged | None = None
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, kind: str) -> str:
+        from .cues.kinds import KINDS   # here: the kinds' matchers import this module
+        if kind not in KINDS:
+            raise ValueError(f"unknown cue kind {kind!r}; kinds: {', '.join(KINDS)}")
+        return kind
 
     @property
     def depends_on(self) -> tuple[str, ...]:
@@ -290,6 +298,8 @@ def _describe(error: dict) -> str:
         return f"unknown key {error['loc'][-1]!r}"
     if error["type"] == "missing":
         return f"missing required key {error['loc'][-1]!r}"
+    if error["type"] == "value_error":
+        return str(error["ctx"]["error"])
     return error["msg"]
 
 

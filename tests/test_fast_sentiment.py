@@ -1,4 +1,4 @@
-"""engine/fast_sentiment.py gives exactly what ``textblob.en.sentiment`` gives, faster.
+"""cues/fast_sentiment.py gives exactly what ``textblob.en.sentiment`` gives, faster.
 
 Exactly: the same polarity and subjectivity floats (compared by repr, so even the sign of a
 zero counts) and the same assessments, on every corpus text, on strings written to hit each
@@ -16,8 +16,8 @@ import pytest
 from textblob import _text
 from textblob.en import sentiment as textblob_sentiment
 
-from empathy_audit import cues
-from empathy_audit.engine import fast_sentiment
+from empathy_audit.cues import fast_sentiment
+from empathy_audit.cues import sentiment as cue_sentiment
 
 from .conftest import ABCD, CARE, needs_shared
 
@@ -213,10 +213,10 @@ def test_same_on_random_strings(port):
     assert_same(port, texts)
 
 
-# ---------------------------------------------------------------- cues.sentiment
+# ---------------------------------------------------------------- cue_sentiment.sentiment
 
 def textblob_cue_sentiment(text: str) -> tuple[float, list[str]]:
-    """What cues.sentiment gave when it called TextBlob itself."""
+    """What cue_sentiment.sentiment gave when it called TextBlob itself."""
     result = textblob_sentiment(text)
     words = [w for words, polarity, _, _ in result.assessments if polarity < 0 for w in words]
     return result[0], words
@@ -224,19 +224,19 @@ def textblob_cue_sentiment(text: str) -> tuple[float, list[str]]:
 
 @pytest.fixture
 def cue_analyzer_reset():
-    cues._analyzer.cache_clear()
+    cue_sentiment._analyzer.cache_clear()
     yield
-    cues._analyzer.cache_clear()
+    cue_sentiment._analyzer.cache_clear()
 
 
 def test_cues_sentiment_uses_the_port(cue_analyzer_reset):
-    assert cues._analyzer() is fast_sentiment.load()
+    assert cue_sentiment._analyzer() is fast_sentiment.load()
     for text in TRICKY:
-        assert repr(cues.sentiment(text)) == repr(textblob_cue_sentiment(text)), text
+        assert repr(cue_sentiment.sentiment(text)) == repr(textblob_cue_sentiment(text)), text
 
 
 def test_cues_sentiment_falls_back_to_textblob(monkeypatch, cue_analyzer_reset):
     monkeypatch.setattr(fast_sentiment, "load", lambda: None)
-    assert not isinstance(cues._analyzer(), fast_sentiment.Port)
+    assert not isinstance(cue_sentiment._analyzer(), fast_sentiment.Port)
     for text in TRICKY:
-        assert repr(cues.sentiment(text)) == repr(textblob_cue_sentiment(text)), text
+        assert repr(cue_sentiment.sentiment(text)) == repr(textblob_cue_sentiment(text)), text

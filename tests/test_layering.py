@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "empathy_audit"
-CORE = sorted([p for p in PACKAGE.glob("*.py") if p.name != "__main__.py"]
-              + list(PACKAGE.glob("loading/**/*.py")))
+CORE = sorted([*(p for p in PACKAGE.glob("*.py") if p.name != "__main__.py"),
+               *PACKAGE.glob("cues/*.py"), *PACKAGE.glob("loading/**/*.py")])
 TERMINAL = {"typer", "rich", "click"}
 
 

@@ -1,4 +1,4 @@
-"""The RE2 prefilter (engine/prefilter.py) finds what Python's regex finds, no more, no less.
+"""The RE2 prefilter (cues/prefilter.py) finds what Python's regex finds, no more, no less.
 
 Wherever Python's regex finds a match, the relaxed RE2 pattern must flag the text: checked on
 every cue regex of the bundled checklists over the real transcripts, character by character
@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 
 from empathy_audit import audit, load_checklist
-from empathy_audit.cues import CueFinder, normalize_quotes
-from empathy_audit.engine import prefilter
-from empathy_audit.engine.prefilter import (Screened, Untranslatable, compile_relaxed,
-                                            may_match, relax)
+from empathy_audit.cues import prefilter
+from empathy_audit.cues.finder import CueFinder
+from empathy_audit.cues.prefilter import (Screened, Untranslatable, compile_relaxed,
+                                          may_match, relax)
+from empathy_audit.cues.rules import normalize_quotes
 from empathy_audit.formatters.csv_export import export_tables
 from empathy_audit.loading import load
 

@@ -18,8 +18,9 @@ from typer.testing import CliRunner
 from empathy_audit import audit, load_checklist
 from empathy_audit.checklist import phrase_regex
 from empathy_audit.cli import app
-from empathy_audit.cues import normalize_quotes
-from empathy_audit.engine import dispatch, factored
+from empathy_audit.cues import factored
+from empathy_audit.cues.rules import normalize_quotes
+from empathy_audit.engine import dispatch
 from empathy_audit.engine.run import no_more_than_chunks, stream_audit
 from empathy_audit.formatters.csv_export import export_tables, write_exports
 
@@ -220,7 +221,7 @@ def test_ignorecase_extra_characters_are_complete():
 def test_fast_text_helpers_equal_their_plain_forms():
     """The URL and handle regexes with one class first, canned_key's signature search in the
     tail and bytes-level word split, and the customer's words without their spans."""
-    from empathy_audit import cues
+    from empathy_audit.cues import rules as cues
     plain_url = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
     plain_handle = re.compile(r"[@#]\w+|<HANDLE_\d+>")
 
@@ -267,8 +268,8 @@ def test_csv_rows_are_written_as_csv_dictwriter_writes_them():
 
 
 def test_sentiment_gate_only_skips_texts_textblob_scores_at_or_above_zero():
-    from empathy_audit.cues import sentiment
-    from empathy_audit.engine.sentiment_gate import cannot_be_negative
+    from empathy_audit.cues.sentiment import sentiment
+    from empathy_audit.cues.sentiment_gate import cannot_be_negative
     texts = corpus_texts() + [": ( so sad", "not good", "never", "ok:(", "_bad", "ugh :-/"]
     gated = [t for t in texts if cannot_be_negative(t)]
     assert gated, "the gate never applies"
@@ -292,8 +293,8 @@ def random_sentiment_texts(count: int, seed: int = 6) -> list[str]:
 
 @pytest.mark.parametrize("level", [0.05, 0.25, 0.5, 0.75, 1.0])
 def test_polarity_bound_holds_for_every_text(level):
-    from empathy_audit.cues import sentiment
-    from empathy_audit.engine.sentiment_gate import polarity_can_reach
+    from empathy_audit.cues.sentiment import sentiment
+    from empathy_audit.cues.sentiment_gate import polarity_can_reach
     texts = corpus_texts() + random_sentiment_texts(4000)
     missed = [t for t in texts if abs(sentiment(t)[0]) >= level and
               not polarity_can_reach(t, level)]

@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..checklist import Checklist, load_checklist
-from ..cues import CueFinder, canned_thresholds
+from ..cues.canned import ReplyCounter
+from ..cues.finder import CueFinder
+from ..cues.rules import canned_thresholds
 from ..model import AuditResult, LoadReport
-from .canned import ReplyCounter
 from .dispatch import ENGINES, default_jobs, run_chunks
 from .exports import StreamedExports
 from .streaming import Source, chunks, conversations, scan

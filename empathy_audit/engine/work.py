@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..audit import role_notes, score_conversation
 from ..checklist import Checklist
-from ..cues import CueFinder
+from ..cues.finder import CueFinder
 from ..formatters.csv_export import export_tables
 from ..model import AuditResult, Conversation, LoadReport
 from ..roles import RoleCheck

@@ -1,6 +1,4 @@
-"""Finding cues in turns, with the words and character offsets that show them.
-
-Two kinds of cue:
+"""The hand-written cue kinds, with the words and character offsets that show them:
 
 * ``words``: phrase lists and regexes, minus exclusions and negated matches, with TextBlob
   polarity as a fallback signal where the words did not decide;
@@ -15,13 +13,17 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from .checklist import Checklist, Cue, compile_pattern, phrase_regex
-from .engine import fast_sentiment
-from .engine.factored import factor
-from .engine.prefilter import Screened
-from .engine.sentiment_gate import cannot_be_negative, polarity_can_reach
-from .model import AGENT, CUSTOMER, Conversation, CueMatch, Turn
+from ..checklist import Checklist, Cue, compile_pattern, phrase_regex
+from ..model import AGENT, Conversation, CueMatch, Turn
+from .factored import factor
+from .prefilter import Screened
+from .sentiment import locate_words, sentiment
+from .sentiment_gate import cannot_be_negative, polarity_can_reach
+
+if TYPE_CHECKING:
+    from .finder import TurnSeen
 
 # Curly quotes become straight ones, one character for one so offsets stay true.
 _QUOTES = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'))
@@ -54,7 +56,7 @@ def normalize_quotes(text: str) -> str:
 @dataclass
 class WordsMatcher:
     cue_id: str
-    # Each regex behind its RE2 prefilter (engine/prefilter.py): the same matches, found
+    # Each regex behind its RE2 prefilter (cues/prefilter.py): the same matches, found
     # at once where RE2 rules the text out.
     regex: Screened | None
     exclude: Screened | None
@@ -67,6 +69,9 @@ class WordsMatcher:
     sentiment_below: float | None
     sentiment_above: float | None
     sentiment_veto_above: float | None
+    includes: tuple[str, ...] = ()      # cues whose matches count as this one's
+    only_with: tuple[str, ...] = ()     # the cue shows only on a turn showing one of these
+    runs_last = False
 
     @classmethod
     def build(cls, cue_id: str, cue: Cue, checklist: Checklist) -> "WordsMatcher":
@@ -83,7 +88,24 @@ class WordsMatcher:
             sentiment_below=cue.sentiment.below if cue.sentiment else None,
             sentiment_above=cue.sentiment.above if cue.sentiment else None,
             sentiment_veto_above=cue.sentiment.veto_above if cue.sentiment else None,
+            includes=tuple(cue.includes),
+            only_with=tuple(cue.only_with),
         )
+
+    def find_on(self, seen: TurnSeen) -> list[CueMatch]:
+        """Its own words (else sentiment, else the default) plus the matches of the cues it
+        includes, unless a veto or a missing required cue rules it out for this turn."""
+        if self.only_with and not any(c in seen.found for c in self.only_with):
+            return []
+        text = seen.text
+        found = self.find_words(text)
+        found += [CueMatch(self.cue_id, m.start, m.end, m.text, f"via {included}")
+                  for included in self.includes for m in seen.found.get(included, [])]
+        if not found and self.uses_sentiment:
+            found = self.find_sentiment(text)
+        if not found:
+            found = self.find_default(text)
+        return [] if found and self.vetoed(text) else found
 
     @property
     def _only_negative_counts(self) -> bool:
@@ -132,7 +154,7 @@ class WordsMatcher:
 
     def _sentiment_cannot_hit(self, text: str) -> bool:
         """True when TextBlob's polarity certainly misses the cue's thresholds (the gates
-        in engine/sentiment_gate.py), so TextBlob need not run."""
+        in cues/sentiment_gate.py), so TextBlob need not run."""
         below, above = self.sentiment_below, self.sentiment_above
         if (below is not None and below >= 0) or (above is not None and above <= 0):
             return False   # a polarity of 0 would hit
@@ -152,7 +174,7 @@ class WordsMatcher:
         if not hit:
             return []
         how = f"sentiment {polarity:+.2f}"
-        spans = _locate_words(text, words) or [(0, len(text))]
+        spans = locate_words(text, words) or [(0, len(text))]
         return [CueMatch(self.cue_id, s, e, text[s:e], how) for s, e in spans]
 
 
@@ -168,41 +190,6 @@ def _combine(patterns: list[str], phrases: Sequence[str] = ()) -> Screened | Non
     # the same matches as "(?:a)|(?:b)|..."
     return Screened(re.compile(factor(alternatives), re.IGNORECASE))
 
-
-@lru_cache(maxsize=1)
-def _analyzer():
-    """text -> (polarity, subjectivity, assessments) of PatternAnalyzer's own scorer
-    (offline: the lexicon ships with textblob). Its analyze(keep_assessments=True) runs the
-    scorer twice on the same text for the same result; one call gives the polarity and the
-    assessments it came from. The port in engine/fast_sentiment.py gives exactly what
-    TextBlob's gives, faster; TextBlob's own is the fallback where the port does not apply
-    to the installed version."""
-    port = fast_sentiment.load()
-    if port is not None:
-        return port
-    from textblob.en import sentiment as pattern_sentiment
-
-    def textblob_sentiment(text: str):
-        result = pattern_sentiment(text)
-        polarity, subjectivity = result
-        return polarity, subjectivity, result.assessments
-    return textblob_sentiment
-
-
-def sentiment(text: str) -> tuple[float, list[str]]:
-    """TextBlob polarity of ``text`` and the lexicon words that carried a negative score."""
-    polarity, _subjectivity, assessments = _analyzer()(text)
-    words = [w for words, score, _, _ in assessments if score < 0 for w in words]
-    return polarity, words
-
-
-def _locate_words(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
-    spans = []
-    for word in dict.fromkeys(w for w in words if re.search(r"\w", w)):
-        m = re.search(rf"\b{re.escape(word)}\b", text, re.IGNORECASE)
-        if m:
-            spans.append(m.span())
-    return sorted(spans)
 
 
 # ---------------------------------------------------------------- engagement cues
@@ -305,6 +292,7 @@ class EngagementMatcher:
     canned_min_repeats: int
     unacknowledged: tuple[str, str] | None = None   # (customer cue, agent cue)
     canned: Counter = field(default_factory=Counter)
+    runs_last = True   # it looks at the words cues of the turn and of the customer
 
     @classmethod
     def build(cls, cue_id: str, cue: Cue, checklist: Checklist) -> "EngagementMatcher":
@@ -322,6 +310,12 @@ class EngagementMatcher:
         for conversation in conversations:
             keys = {canned_key(t.text) for t in conversation.turns if t.speaker == AGENT}
             self.canned.update(k for k in keys if k)
+
+    def find_on(self, seen: TurnSeen) -> list[CueMatch]:
+        if not seen.customer.said_anything:
+            return []
+        return self.find(seen.turn, seen.customer.words, seen.last_customer_cues,
+                         set(seen.found))
 
     def find(self, turn: Turn, their_words: Sequence[tuple[str, str]],
              last_customer_cues: set[str], own_cues: set[str]) -> list[CueMatch]:
@@ -354,119 +348,3 @@ def canned_thresholds(checklist: Checklist) -> list[int]:
                    if cue.kind == "engagement" and cue.canned_min_repeats})
 
 
-# ---------------------------------------------------------------- per conversation
-
-class CueFinder:
-    """Every cue of a checklist, compiled once, applied turn by turn."""
-
-    def __init__(self, checklist: Checklist):
-        self.checklist = checklist
-        self.words: dict[str, WordsMatcher] = {}
-        self.engagement: dict[str, EngagementMatcher] = {}
-        for cue_id, cue in checklist.cues.items():
-            if cue.kind == "engagement":
-                self.engagement[cue_id] = EngagementMatcher.build(cue_id, cue, checklist)
-            else:
-                self.words[cue_id] = WordsMatcher.build(cue_id, cue, checklist)
-        # Engagement cues last: they look at the words cues of the turn and of the customer.
-        order = _dependency_order(checklist)
-        self.order = [c for c in order if c not in self.engagement] + \
-            [c for c in order if c in self.engagement]
-
-    def prepare(self, conversations: Sequence[Conversation]) -> None:
-        """Corpus-level pass: count reply templates for canned-reply detection."""
-        for matcher in self.engagement.values():
-            matcher.count_replies(conversations)
-
-    def use_reply_counts(self, counts: dict[str, int]) -> None:
-        """Instead of :meth:`prepare`: template -> conversations counted elsewhere (the
-        streaming engine counts them in its first pass, capped at the largest threshold)."""
-        for matcher in self.engagement.values():
-            if matcher.canned_min_repeats:
-                matcher.canned = Counter(counts)
-
-    def find(self, conversation: Conversation) -> list[list[CueMatch]]:
-        """Cue matches per turn, sorted by position then cue id."""
-        per_turn = []
-        customer = _CustomerSoFar()
-        last_customer_cues: set[str] = set()
-        for turn in conversation.turns:
-            found = self._turn(turn, customer, last_customer_cues)
-            per_turn.append(found)
-            if turn.speaker == CUSTOMER:
-                customer.add(turn.text)
-                last_customer_cues = {m.cue for m in found}
-        return per_turn
-
-    def _turn(self, turn: Turn, customer: "_CustomerSoFar",
-              last_customer_cues: set[str]) -> list[CueMatch]:
-        if turn.speaker not in (AGENT, CUSTOMER):
-            return []
-        text = normalize_quotes(turn.text)
-        by_cue: dict[str, list[CueMatch]] = {}
-        for cue_id in self.order:
-            cue = self.checklist.cues[cue_id]
-            if cue.speaker not in (turn.speaker, "any"):
-                continue
-            if cue_id in self.engagement:
-                if not customer.said_anything:
-                    continue
-                found = self.engagement[cue_id].find(turn, customer.words,
-                                                     last_customer_cues, set(by_cue))
-            else:
-                found = self._words_cue(cue_id, cue, text, by_cue)
-            if found:
-                by_cue[cue_id] = found
-        matches = [m for found in by_cue.values() for m in found]
-        return sorted(set(matches), key=lambda m: (m.start, m.end, m.cue, m.how))
-
-    def _words_cue(self, cue_id: str, cue: Cue, text: str,
-                   by_cue: dict[str, list[CueMatch]]) -> list[CueMatch]:
-        """Its own words (else sentiment, else the default) plus the matches of the cues it
-        includes, unless a veto or a missing required cue rules it out for this turn."""
-        if cue.only_with and not any(c in by_cue for c in cue.only_with):
-            return []
-        matcher = self.words[cue_id]
-        found = matcher.find_words(text)
-        found += [CueMatch(cue_id, m.start, m.end, m.text, f"via {included}")
-                  for included in cue.includes for m in by_cue.get(included, [])]
-        if not found and matcher.uses_sentiment:
-            found = matcher.find_sentiment(text)
-        if not found:
-            found = matcher.find_default(text)
-        return [] if found and matcher.vetoed(text) else found
-
-
-class _CustomerSoFar:
-    """The customer's turns before the current one, each tokenized once (not once per reply)."""
-
-    def __init__(self):
-        self.words: list[tuple[str, str]] = []
-        self.turns = 0
-        self.chars = 0
-
-    def add(self, text: str) -> None:
-        self.words += candidate_stems(normalize_quotes(text))
-        self.turns += 1
-        self.chars += len(text)
-
-    @property
-    def said_anything(self) -> bool:
-        # As the earlier turns joined with " \n " being non-empty: one empty turn is nothing.
-        return self.turns > 1 or self.chars > 0
-
-
-def _dependency_order(checklist: Checklist) -> list[str]:
-    """Cue ids ordered so that every cue comes after the cues it includes."""
-    ordered: list[str] = []
-
-    def visit(cue_id: str) -> None:
-        if cue_id in ordered:
-            return
-        for needed in checklist.cues[cue_id].depends_on:
-            visit(needed)
-        ordered.append(cue_id)
-
-    for cue_id in checklist.cues:
-        visit(cue_id)
-    return ordered

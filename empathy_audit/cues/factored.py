@@ -1,6 +1,6 @@
 """One cue's alternation, rewritten so that Python's regex engine rejects a position fast.
 
-``cues._combine`` joins a cue's phrases and patterns as ``(?:a)|(?:b)|...``; at every
+``rules._combine`` joins a cue's phrases and patterns as ``(?:a)|(?:b)|...``; at every
 position of a turn the engine then tries every alternative in turn (case-insensitive literals
 get no quick check in ``re``). Most alternatives begin with an optional ``\\b`` and one plain
 character, so here consecutive alternatives are grouped by that first character behind one

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from hashlib import blake2b
 
-from ..cues import canned_key
+from .rules import canned_key
 
 
 class ReplyCounter:

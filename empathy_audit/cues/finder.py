@@ -1,0 +1,113 @@
+"""Every cue of a checklist, found turn by turn, with the words and character offsets that
+show it. Each cue's matcher comes from its kind (kinds.py: the one place a kind is added)."""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..checklist import Checklist
+from ..model import AGENT, CUSTOMER, Conversation, CueMatch, Turn
+from .kinds import KINDS
+from .rules import EngagementMatcher, WordsMatcher, candidate_stems, normalize_quotes
+
+
+@dataclass
+class TurnSeen:
+    """What a matcher may look at to decide whether its cue shows on one turn."""
+    turn: Turn
+    text: str                              # the turn's text, curly quotes straightened
+    customer: "CustomerSoFar"              # the customer's turns before this one
+    last_customer_cues: set[str]           # cues of the customer's last turn
+    found: dict[str, list[CueMatch]]       # cues found on this turn so far (dependency order)
+
+
+class CueFinder:
+    """Every cue of a checklist, compiled once, applied turn by turn."""
+
+    def __init__(self, checklist: Checklist):
+        self.checklist = checklist
+        self.matchers = {cue_id: KINDS[cue.kind].build(cue_id, cue, checklist)
+                         for cue_id, cue in checklist.cues.items()}
+        self.words = {cue_id: m for cue_id, m in self.matchers.items()
+                      if isinstance(m, WordsMatcher)}
+        self.engagement = {cue_id: m for cue_id, m in self.matchers.items()
+                           if isinstance(m, EngagementMatcher)}
+        # Kinds that look at the other cues of the turn and of the customer run last.
+        order = _dependency_order(checklist)
+        self.order = [c for c in order if not self.matchers[c].runs_last] + \
+            [c for c in order if self.matchers[c].runs_last]
+
+    def prepare(self, conversations: Sequence[Conversation]) -> None:
+        """Corpus-level pass: count reply templates for canned-reply detection."""
+        for matcher in self.engagement.values():
+            matcher.count_replies(conversations)
+
+    def use_reply_counts(self, counts: dict[str, int]) -> None:
+        """Instead of :meth:`prepare`: template -> conversations counted elsewhere (the
+        streaming engine counts them in its first pass, capped at the largest threshold)."""
+        for matcher in self.engagement.values():
+            if matcher.canned_min_repeats:
+                matcher.canned = Counter(counts)
+
+    def find(self, conversation: Conversation) -> list[list[CueMatch]]:
+        """Cue matches per turn, sorted by position then cue id."""
+        per_turn = []
+        customer = CustomerSoFar()
+        last_customer_cues: set[str] = set()
+        for turn in conversation.turns:
+            found = self._turn(turn, customer, last_customer_cues)
+            per_turn.append(found)
+            if turn.speaker == CUSTOMER:
+                customer.add(turn.text)
+                last_customer_cues = {m.cue for m in found}
+        return per_turn
+
+    def _turn(self, turn: Turn, customer: "CustomerSoFar",
+              last_customer_cues: set[str]) -> list[CueMatch]:
+        if turn.speaker not in (AGENT, CUSTOMER):
+            return []
+        seen = TurnSeen(turn, normalize_quotes(turn.text), customer, last_customer_cues, {})
+        for cue_id in self.order:
+            if self.checklist.cues[cue_id].speaker not in (turn.speaker, "any"):
+                continue
+            found = self.matchers[cue_id].find_on(seen)
+            if found:
+                seen.found[cue_id] = found
+        matches = [m for found in seen.found.values() for m in found]
+        return sorted(set(matches), key=lambda m: (m.start, m.end, m.cue, m.how))
+
+
+class CustomerSoFar:
+    """The customer's turns before the current one, each tokenized once (not once per reply)."""
+
+    def __init__(self):
+        self.words: list[tuple[str, str]] = []
+        self.turns = 0
+        self.chars = 0
+
+    def add(self, text: str) -> None:
+        self.words += candidate_stems(normalize_quotes(text))
+        self.turns += 1
+        self.chars += len(text)
+
+    @property
+    def said_anything(self) -> bool:
+        # As the earlier turns joined with " \n " being non-empty: one empty turn is nothing.
+        return self.turns > 1 or self.chars > 0
+
+
+def _dependency_order(checklist: Checklist) -> list[str]:
+    """Cue ids ordered so that every cue comes after the cues it includes."""
+    ordered: list[str] = []
+
+    def visit(cue_id: str) -> None:
+        if cue_id in ordered:
+            return
+        for needed in checklist.cues[cue_id].depends_on:
+            visit(needed)
+        ordered.append(cue_id)
+
+    for cue_id in checklist.cues:
+        visit(cue_id)
+    return ordered
