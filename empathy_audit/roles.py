@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .checklist import Checklist
-from .cues import WordsMatcher
+from .cues.rules import WordsMatcher
 from .model import AGENT, CUSTOMER, OTHER, Conversation
 
 AGENT_CUES = ("apology", "acknowledgement", "next_step", "follow_up")
