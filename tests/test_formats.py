@@ -316,3 +316,10 @@ def test_a_third_party_adapter_registers_in_the_same_registry(tmp_path):
             (A, "Hi", 3)]
     finally:
         del adapters.REGISTRY["test-log"]
+
+
+def test_redact_refuses_captions_and_text_it_cannot_rewrite(run, tmp_path):
+    path = write(tmp_path / "call.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Agent>Hi Bob\n")
+    result = run("redact", path, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert f"{path}: redact reads CSV, JSON and JSON Lines only" in result.stderr
