@@ -123,6 +123,15 @@ def test_invalid_format_file_fails_naming_file_and_line(run, tmp_path, name, lin
 
 
 @needs_shared
+def test_markdown_transcript_reads_as_its_plain_text_version():
+    # the .txt was derived from the .md by stripping its markup: the same words must come out
+    md, _ = load([FORMATS / "asapp/asapp-free-text-summary-example-conversation.md"])
+    txt, _ = load([FORMATS / "asapp/asapp-free-text-summary-example-conversation.DERIVED-plain.txt"])
+    assert [(t.speaker, t.text) for t in md[0].turns] == [(t.speaker, t.text) for t in txt[0].turns]
+    assert "for $5000." in md[0].turns[7].text
+
+
+@needs_shared
 def test_turn_lines_point_at_the_objects_they_came_from(tmp_path):
     path = FORMATS / "amazon/contact-lens-realtime-segment-stream.json"
     conversations, _ = load([path])

@@ -16,6 +16,7 @@ _SPEAKER_LINE = re.compile(
     r"(?:\1)?\s*:(?:\1)?\s+(.*)$")
 _SEPARATOR = re.compile(r"^\s*(?:-{3,}|={3,}|\*{3,})\s*$")
 _HARD_BREAK = re.compile(r"(?:\\|  +)$")
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$>|~])")   # "\$5000" reads "$5000"
 
 
 def read(doc: Document):
@@ -48,8 +49,11 @@ def read(doc: Document):
 def _turn(doc: Document, part: int, turn) -> RawTurn:
     number, speaker, lines = turn
     conversation_id = doc.stem if part == 1 else f"{doc.stem}-{part}"
-    return RawTurn({"conversation_id": conversation_id, "speaker": speaker,
-                    "text": "\n".join(lines)}, doc.source, number)
+    text = "\n".join(lines)
+    if doc.source.lower().removesuffix(".gz").endswith(".md"):
+        text = _MARKDOWN_ESCAPE.sub(r"\1", text)
+    return RawTurn({"conversation_id": conversation_id, "speaker": speaker, "text": text},
+                   doc.source, number)
 
 
 register(Adapter(
