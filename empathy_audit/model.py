@@ -36,6 +36,9 @@ class Skipped:
     source: str
     line: int
     reason: str
+    # an export item that holds no words to score (a chat event, a media message): listed
+    # like any skip, but not an input error under --strict
+    event: bool = False
 
 
 @dataclass(slots=True)

@@ -123,6 +123,16 @@ def test_invalid_format_file_fails_naming_file_and_line(run, tmp_path, name, lin
 
 
 @needs_shared
+@pytest.mark.parametrize("name", ["amazon/contact-lens-chat-analysis-original.json",
+                                  "intercom/intercom-2.14-retrieve-conversation-example.json"])
+def test_export_events_are_listed_but_no_error_under_strict(run, tmp_path, name):
+    assert run("audit", FORMATS / name, "--strict").exit_code == 0
+    assert run("audit", FORMATS / name, "--strict", "-o", tmp_path / "o").exit_code == 0
+    broken = write(tmp_path / "b.csv", "conversation_id,speaker,text\n1,agent,hi\n,agent,x\n")
+    assert run("audit", broken, "--strict").exit_code == 2
+
+
+@needs_shared
 def test_markdown_transcript_reads_as_its_plain_text_version():
     # the .txt was derived from the .md by stripping its markup: the same words must come out
     md, _ = load([FORMATS / "asapp/asapp-free-text-summary-example-conversation.md"])

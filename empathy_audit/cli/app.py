@@ -121,9 +121,10 @@ def run_streamed_command(paths, checklist, field_map, speakers, encoding, strict
 
 
 def check_strict(report) -> None:
-    """--strict: any skipped row is an error."""
-    if report.skipped:
-        first = report.skipped[0]
+    """--strict: any skipped row is an error (events and media of an export are not rows)."""
+    skipped = [s for s in report.skipped if not s.event]
+    if skipped:
+        first = skipped[0]
         raise UserError(f"row skipped: {first.reason} (--strict; "
-                        f"{len(report.skipped)} row(s) in all)",
+                        f"{len(skipped)} row(s) in all)",
                         file=first.source, line=first.line)

@@ -108,7 +108,8 @@ def _usable_rows(files: list[Path], source: Source, fields: FieldMap, roles: dic
             values, problem = loaders._validate(raw)
             if problem:
                 if on_skipped:
-                    on_skipped(Skipped(raw.source, raw.line, problem))
+                    on_skipped(Skipped(raw.source, raw.line, problem,
+                                       event="__event__" in raw.fields))
                 continue
             values["role"] = loaders.assign_role(values, roles)
             yield raw, values

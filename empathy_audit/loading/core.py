@@ -497,7 +497,8 @@ def load(paths: Iterable[str | Path], *, field_map: dict[str, str] | None = None
         for raw in formats.raw_turns(path, text, fields, input_format):
             values, problem = _validate(raw)
             if problem:
-                report.skipped.append(Skipped(source, raw.line, problem))
+                report.skipped.append(Skipped(source, raw.line, problem,
+                                              event="__event__" in raw.fields))
                 continue
             values["role"] = assign_role(values, roles)
             if not values["role"]:

@@ -43,6 +43,11 @@ class Document:
         """An item read and left out, reported in skipped.csv with its line and ``reason``."""
         return RawTurn({"__invalid__": reason}, self.source, self.line(obj))
 
+    def event(self, obj, reason: str) -> RawTurn:
+        """An item with no words to score (a chat event, a media message): reported like a
+        skip, but no input error under --strict."""
+        return RawTurn({"__invalid__": reason, "__event__": True}, self.source, self.line(obj))
+
     def each(self, items, what: str, make: Callable[[dict], RawTurn]) -> Iterator[RawTurn]:
         """``make(item)`` for every object in ``items``; anything else skipped, said so."""
         for item in items or ():

@@ -16,7 +16,7 @@ def read(doc: Document):
 
     def turn(item):
         if item.get("Type") == "EVENT":
-            return doc.skip(item, f"event, not a message ({item.get('ContentType', 'EVENT')})")
+            return doc.event(item, f"event, not a message ({item.get('ContentType', 'EVENT')})")
         participant = item.get("ParticipantId")
         return doc.turn(item, conversation_id=conversation_id,
                         speaker=item.get("ParticipantRole") or roles.get(participant) or participant,

@@ -16,7 +16,7 @@ def _part(doc: Document, part, conversation_id):
         return doc.skip(part, "conversation part is not an object")
     body = part.get("body")
     if body is None or body == "":
-        return doc.skip(part, f"{part.get('part_type') or 'part'} without a body: an event, "
+        return doc.event(part, f"{part.get('part_type') or 'part'} without a body: an event, "
                               f"not a message")
     author = dig(part, "author", "type")
     return doc.turn(part, conversation_id=conversation_id, speaker=author,

@@ -22,7 +22,7 @@ def _messages(doc: Document, record: dict):
     def turn(message):
         text = dig(message, "messageData", "msg", "text")
         if not isinstance(text, str):
-            return doc.skip(message, f"{message.get('type', 'message')} without text")
+            return doc.event(message, f"{message.get('type', 'message')} without text")
         sent_by = message.get("sentBy")
         return doc.turn(message, conversation_id=info.get("conversationId") or doc.stem,
                         speaker=sent_by, role=SENT_BY_ROLES.get(str(sent_by).lower(), "other"),

@@ -15,7 +15,7 @@ _TRANSCRIPT_SID = re.compile(r"/Transcripts/(GT[0-9a-fA-F]{1,64})")
 def read_messages(doc: Document):
     def turn(message):
         if message.get("body") is None:
-            return doc.skip(message, "media message without text" if message.get("media")
+            return doc.event(message, "media message without text" if message.get("media")
                             else "message without a body")
         return doc.turn(message, conversation_id=message.get("conversation_sid") or doc.stem,
                         speaker=message.get("author"), text=message.get("body"),

@@ -17,7 +17,7 @@ def read_sunshine(doc: Document):
         text = dig(message, "content", "text")
         if not isinstance(text, str):
             kind = dig(message, "content", "type", default="unknown")
-            return doc.skip(message, f"{kind} message without text")
+            return doc.event(message, f"{kind} message without text")
         author = dig(message, "author", "type")
         return doc.turn(message, conversation_id=conversation_id, speaker=author,
                         role=SUNSHINE_ROLES.get(str(author), "other"), text=text,
