@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from .checklist import Checklist
 from .cues.rules import WordsMatcher
+from .loading.core import NUMBERED_LABEL
 from .model import AGENT, CUSTOMER, OTHER, Conversation
 
 AGENT_CUES = ("apology", "acknowledgement", "next_step", "follow_up")
@@ -36,7 +37,6 @@ CUSTOMER_WORDS = re.compile(
     re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 SWAP_MARGIN = 2   # how much more agent-like the 'customer' side must read
-NUMBERED_LABEL = re.compile(r"^(?:spk|speaker|ch|channel)[ _-]?\d{1,3}$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -134,9 +134,7 @@ def scan(source: Source, on_agent_turn: AgentTurnCallback | None = None) -> Scan
             unknown_speakers[label] = unknown_speakers.get(label, 0) + 1
         elif values["role"] == AGENT and on_agent_turn:
             on_agent_turn(conversation_id, values["text"])
-    for label, count in sorted(unknown_speakers.items()):
-        report.notes.append(f"{count} turn(s) with unrecognised speaker {label!r} kept as "
-                            f"'other' (never scored); map it with --speaker {label}=agent")
+    report.notes.extend(loaders.unknown_speaker_notes(unknown_speakers))
     if not last_row and not source.allow_empty:
         raise formats.nothing_read(report.files, report, source.encoding)
     return Scan(report, files, last_row)

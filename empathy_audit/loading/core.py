@@ -10,6 +10,7 @@ import csv
 import gzip
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -476,6 +477,18 @@ def assign_role(values: dict[str, str], roles: dict[str, str]) -> str:
     return normalize_speaker(values["speaker"]) or ""
 
 
+# Speaker or channel numbers (diarized calls, stereo channels): --roles infer may name them.
+NUMBERED_LABEL = re.compile(r"^(?:spk|speaker|ch|channel)[ _-]?\d{1,3}$", re.IGNORECASE)
+
+
+def unknown_speaker_notes(counts: dict[str, int]) -> list[str]:
+    """One note per unrecognised speaker label, in label order."""
+    return [f"{count} turn(s) with unrecognised speaker {label!r} kept as 'other' (never "
+            f"scored); map it with --speaker {label}=agent"
+            + (" or let --roles infer name it" if NUMBERED_LABEL.match(label) else "")
+            for label, count in sorted(counts.items())]
+
+
 def load(paths: Iterable[str | Path], *, field_map: dict[str, str] | None = None,
          speaker_map: dict[str, str] | None = None,
          encoding: str = "utf-8-sig", input_format: str | None = None,
@@ -504,9 +517,7 @@ def load(paths: Iterable[str | Path], *, field_map: dict[str, str] | None = None
             if not values["role"]:
                 unknown_speakers[values["speaker"]] = unknown_speakers.get(values["speaker"], 0) + 1
             grouped.setdefault(values["conversation_id"], []).append((raw, values))
-    for label, count in sorted(unknown_speakers.items()):
-        report.notes.append(f"{count} turn(s) with unrecognised speaker {label!r} kept as "
-                            f"'other' (never scored); map it with --speaker {label}=agent")
+    report.notes.extend(unknown_speaker_notes(unknown_speakers))
     if not grouped and not allow_empty:
         raise formats.nothing_read(report.files, report, encoding)
     return [_conversation(cid, rows) for cid, rows in grouped.items()], report
