@@ -203,7 +203,51 @@ def test_streamed_exports_identical_for_any_number_of_workers(tmp_path):
     assert outputs[0]["turns.csv"].count(b"\n") == 32   # header + 31 turns
 
 
+@needs_shared
+def test_aws_voice_sample_reads_once_its_extra_brace_is_removed(tmp_path):
+    # the published file ends with one "}" too many; without it: 10 turns, AGENT first,
+    # alternating, "Okay." ... "Thank you. Sir. Have a nice evening."
+    text = (FORMATS / "amazon/contact-lens-voice-analysis-original.json").read_text(
+        encoding="utf-8").rstrip()
+    fixed = write(tmp_path / "voice.json", text.removesuffix("}"))
+    conversations, report = load([fixed])
+    turns = conversations[0].turns
+    assert [t.speaker for t in turns] == [A, C] * 5 and not report.skipped
+    assert (turns[0].text, turns[-1].text) == ("Okay.", "Thank you. Sir. Have a nice evening.")
+    assert conversations[0].conversation_id == "voice"   # no contact id in the sample
+
+
 # ---------------------------------------------------------------- documented shapes
+
+def test_older_transcribe_channel_output_and_dialogflow_roles(tmp_path):
+    # older channel-identification output: top-level items without channel_label; the
+    # channel's own item list says which channel said each word
+    words = [("ch_0", "1.0", "Hi"), ("ch_0", "1.2", "there"), ("ch_1", "2.0", "Hello")]
+    path = write_json(tmp_path / "old.json", {"jobName": "old", "results": {
+        "channel_labels": {"channels": [
+            {"channel_label": label, "items": [{"start_time": t, "alternatives": [
+                {"content": w}]} for lbl, t, w in words if lbl == label]}
+            for label in ("ch_0", "ch_1")]},
+        "items": [{"start_time": t, "type": "pronunciation", "alternatives": [{"content": w}]}
+                  for _, t, w in words]}})
+    conversations, _ = load([path], speaker_map={"ch_0": "agent", "ch_1": "customer"})
+    assert [(t.speaker, t.text) for t in conversations[0].turns] == [(A, "Hi there"),
+                                                                    (C, "Hello")]
+    ccai = write_json(tmp_path / "c.json", {"entries": [
+        {"role": "HUMAN_AGENT", "text": "Hi"}, {"role": "END_USER", "text": "Help"},
+        {"role": "AUTOMATED_AGENT", "text": "Survey?"}]})
+    conversations, _ = load([ccai])
+    assert [t.speaker for t in conversations[0].turns] == [A, C, O]
+
+
+def test_chat_log_lines_with_times_and_names_in_brackets(tmp_path):
+    path = write(tmp_path / "log.txt", "[10:02] Agent (Jane): Hi, how can I help?\n"
+                 "10:03:15 PM Customer: My card was declined.\nhttp://example.com: a link\n")
+    conversations, _ = load([path])
+    assert [(t.speaker, t.raw_speaker, t.text) for t in conversations[0].turns] == [
+        (A, "Agent (Jane)", "Hi, how can I help?"),
+        (C, "Customer", "My card was declined.\nhttp://example.com: a link")]
+
 
 def test_genesys_google_liveperson_from_their_documented_schemas(run, tmp_path):
     genesys = write_json(tmp_path / "g.json", {

@@ -5,9 +5,14 @@ from __future__ import annotations
 from . import Adapter, Document, register
 
 
+# Dialogflow participant roles, which Insights entries may carry too.
+PARTICIPANT_ROLES = {"HUMAN_AGENT": "agent", "AUTOMATED_AGENT": "other", "END_USER": "customer"}
+
+
 def read(doc: Document):
     return doc.each(doc.value["entries"], "entries", lambda entry: doc.turn(
-        entry, conversation_id=doc.stem, speaker=entry.get("role"), text=entry.get("text"),
+        entry, conversation_id=doc.stem, speaker=entry.get("role"),
+        role=PARTICIPANT_ROLES.get(str(entry.get("role")).upper()), text=entry.get("text"),
         timestamp=entry.get("start_timestamp_usec")))
 
 

@@ -11,9 +11,11 @@ from ..core import RawTurn
 from . import Adapter, Document, register
 
 _QUOTE = re.compile(r"^\s*(?:>\s?)+")
+# [10:02] or 10:02:15 PM before the name, as chat logs write it
+_TIME = r"(?:\[?\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp][Mm])?\]?\s+)?"
 _SPEAKER_LINE = re.compile(
-    r"^\s*(?:[-*+]\s+)?(\*\*|__|\*|_)?([A-Za-z][\w'.-]{0,30}(?: [\w'.-]{1,30}){0,2})"
-    r"(?:\1)?\s*:(?:\1)?\s+(.*)$")
+    r"^\s*(?:[-*+]\s+)?" + _TIME + r"(\*\*|__|\*|_)?([A-Za-z][\w'.-]{0,30}"
+    r"(?: [\w'.-]{1,30}){0,2}(?: \([^()]{1,40}\))?)(?:\1)?\s*:(?:\1)?\s+(.*)$")
 _SEPARATOR = re.compile(r"^\s*(?:-{3,}|={3,}|\*{3,})\s*$")
 _HARD_BREAK = re.compile(r"(?:\\|  +)$")
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$>|~])")   # "\$5000" reads "$5000"

@@ -9,12 +9,17 @@ from . import Adapter, Document, dig, register
 
 
 def _label_of_time(doc: Document) -> dict[str, str]:
-    """start_time -> label from speaker_labels.segments, for items that carry no label."""
+    """start_time -> label from speaker_labels.segments or channel_labels.channels, for items
+    that carry no label (older outputs)."""
     found = {}
-    for segment in dig(doc.value, "results", "speaker_labels", "segments", default=()) or ():
-        for item in segment.get("items") or () if isinstance(segment, dict) else ():
+    groups = [(g, "speaker_label") for g in dig(doc.value, "results", "speaker_labels",
+                                                 "segments", default=()) or ()]
+    groups += [(g, "channel_label") for g in dig(doc.value, "results", "channel_labels",
+                                                  "channels", default=()) or ()]
+    for group, key in groups:
+        for item in group.get("items") or () if isinstance(group, dict) else ():
             if isinstance(item, dict) and "start_time" in item:
-                found[item["start_time"]] = item.get("speaker_label") or segment.get("speaker_label")
+                found[item["start_time"]] = item.get(key) or group.get(key)
     return found
 
 
