@@ -240,6 +240,25 @@ def test_older_transcribe_channel_output_and_dialogflow_roles(tmp_path):
     assert [t.speaker for t in conversations[0].turns] == [A, C, O]
 
 
+def test_platform_exports_one_a_line_or_in_an_array(run, tmp_path):
+    ccai = [{"entries": [{"role": "AGENT", "text": "Hi, how can I help?"},
+                         {"role": "CUSTOMER", "text": "My bill is wrong."}]},
+            {"entries": [{"role": "AGENT", "text": "Hello"}]}]
+    lines = write(tmp_path / "calls.jsonl", "\n".join(json.dumps(c) for c in ccai)
+                  + '\n{"conversation_id": "g1", "speaker": "agent", "text": "generic"}\n')
+    rows, _ = audit_rows(run, tmp_path, lines)   # streamed path
+    assert [(r["conversation_id"], r["speaker"], r["source_line"]) for r in rows] == [
+        ("calls-1", A, "1"), ("calls-1", C, "1"), ("calls-2", A, "2"), ("g1", A, "3")]
+    array = write_json(tmp_path / "threads.json", [
+        {"id": "7", "source": {"author": {"type": "user"}, "body": "<p>Help</p>"},
+         "conversation_parts": {"conversation_parts": []}},
+        {"id": "8", "source": {"author": {"type": "admin"}, "body": "<p>Hi</p>"},
+         "conversation_parts": {"conversation_parts": []}}])
+    conversations, _ = load([array])
+    assert [(c.conversation_id, c.turns[0].speaker, c.turns[0].line) for c in conversations] \
+        == [("7", C, 4), ("8", A, 16)]   # the lines of their "source": { objects
+
+
 def test_chat_log_lines_with_times_and_names_in_brackets(tmp_path):
     path = write(tmp_path / "log.txt", "[10:02] Agent (Jane): Hi, how can I help?\n"
                  "10:03:15 PM Customer: My card was declined.\nhttp://example.com: a link\n")

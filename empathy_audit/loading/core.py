@@ -376,6 +376,11 @@ def _records(item, source: str, line: int, fields: FieldMap,
     if not isinstance(item, dict):
         yield RawTurn({}, source, line)   # reported as skipped: not an object
         return
+    from .adapters import platform_turns   # the adapters import this module
+    adapted = platform_turns(item, source, line, line_of)
+    if adapted is not None:   # one platform export a line, or an array of them
+        yield from adapted
+        return
     list_key = _turn_list_key(item)
     if list_key is None:
         mapping = fields.resolve(item.keys())

@@ -24,15 +24,17 @@ class Document:
     value: object
     source: str
     line_of: dict[int, int] = field(default_factory=dict)   # id(object) -> line
+    first_line: int = 1        # the line of objects line_of does not know (JSON Lines)
+    name: str | None = None    # the conversation id when the export has none
 
     @property
     def stem(self) -> str:
-        """The file name without its suffix (and .gz): the conversation id when the export
-        has none."""
-        return Path(Path(self.source).name.removesuffix(".gz")).stem
+        """The conversation id when the export has none: the file name without its suffix
+        (and .gz), or ``name`` for one document of several in a file."""
+        return self.name or Path(Path(self.source).name.removesuffix(".gz")).stem
 
-    def line(self, obj, default: int = 1) -> int:
-        return self.line_of.get(id(obj), default)
+    def line(self, obj) -> int:
+        return self.line_of.get(id(obj), self.first_line)
 
     def turn(self, obj, **fields) -> RawTurn:
         """A turn at ``obj``'s line; ``role`` may name agent/customer/other outright."""
@@ -132,6 +134,27 @@ def adapters() -> list[Adapter]:
 def json_adapter_for(value) -> Adapter | None:
     """The first registered JSON adapter whose needs the document meets."""
     return next((a for a in adapters() if a.matches(value)), None)
+
+
+_top_keys: frozenset[str] | None = None
+
+
+def platform_turns(item: dict, source: str, line: int, line_of: dict[int, int]):
+    """The turns of one platform export found as a JSON Lines line or an array item, or
+    None when it is no export (most items: a key test keeps them cheap). Its conversation id,
+    when it has none, is the file name and its line."""
+    global _top_keys
+    if _top_keys is None:
+        _top_keys = frozenset(need.partition(".")[0].removesuffix("[]")
+                              for adapter in adapters() for need in adapter.needs)
+    if _top_keys.isdisjoint(item):
+        return None
+    adapter = json_adapter_for(item)
+    if adapter is None:
+        return None
+    doc = Document(item, source, line_of, first_line=line)
+    doc.name = f"{doc.stem}-{line}"
+    return adapter.read(doc)
 
 
 def closest(value) -> tuple[Adapter, list[str]] | None:
