@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .checklist import Checklist
 from .errors import UserError
 from .loading import read_csv_file
 from .model import MET, MISSED, NA, AuditResult, ConversationResult
@@ -110,16 +111,33 @@ class CueAgreement:
         return cohen_kappa(confusion, self.turns, (yes, no))
 
 
-def read_labels(path: str | Path) -> tuple[dict[str, dict[str, str]], list[str]]:
-    """conversation_id -> behaviour -> verdict, and the behaviour columns present."""
+def _read_csv(path: str | Path, required: tuple[str, ...]):
     source = str(path)
     try:
         header, rows = read_csv_file(Path(path))
     except FileNotFoundError:
         raise UserError("labels file not found", file=source) from None
-    if "conversation_id" not in header:
-        raise UserError("labels need a 'conversation_id' column", file=source, line=1,
-                        key="conversation_id")
+    for column in required:
+        if column not in header:
+            raise UserError(f"labels need a {column!r} column", file=source, line=1, key=column)
+    return header, rows
+
+
+def read_ids(path: str | Path) -> frozenset[str]:
+    """Conversation ids, one a line; blank lines and `#` comments ignored."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except FileNotFoundError:
+        raise UserError("ids file not found", file=str(path)) from None
+    except UnicodeDecodeError:
+        raise UserError("ids file is not UTF-8", file=str(path)) from None
+    return frozenset(line.split("#", 1)[0].strip() for line in lines) - {""}
+
+
+def read_labels(path: str | Path) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """conversation_id -> behaviour -> verdict, and the behaviour columns present."""
+    source = str(path)
+    header, rows = _read_csv(path, ("conversation_id",))
     columns = [c for c in header if c != "conversation_id"]
     labels: dict[str, dict[str, str]] = {}
     for line, row in rows:
@@ -154,14 +172,27 @@ class Evaluation:
                                   [d for b in self.behaviours for d in b.disagreements])
 
 
-def evaluate(result: AuditResult, labels_path: str | Path) -> Evaluation:
-    labels, columns = read_labels(labels_path)
+def _keep(labels: dict, ids: frozenset[str] | None) -> dict:
+    return labels if ids is None else {cid: row for cid, row in labels.items() if cid in ids}
+
+
+def _by_id(result: AuditResult, labels: dict, labels_path) -> dict[str, ConversationResult]:
+    """The audited conversations by id; every labelled one must be there."""
     by_id = {r.conversation.conversation_id: r for r in result.conversations}
     missing = [cid for cid in labels if cid not in by_id]
     if missing:
         shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
         raise UserError(f"{len(missing)} labelled conversation(s) not in the transcripts: {shown}",
                         file=str(labels_path), key="conversation_id")
+    return by_id
+
+
+def evaluate(result: AuditResult, labels_path: str | Path,
+             ids: frozenset[str] | None = None) -> Evaluation:
+    """Verdicts against conversation labels (only the conversations in ``ids`` if given)."""
+    labels, columns = read_labels(labels_path)
+    labels = _keep(labels, ids)
+    by_id = _by_id(result, labels, labels_path)
     compared = [c for c in columns if c in result.behaviours]
     agreements = []
     for behaviour in compared:
@@ -176,3 +207,103 @@ def evaluate(result: AuditResult, labels_path: str | Path) -> Evaluation:
     return Evaluation(str(labels_path), agreements,
                       [c for c in columns if c not in result.behaviours],
                       {cid: by_id[cid] for cid in labels})
+
+
+# ---------------------------------------------------------------- turn labels
+
+
+@dataclass(frozen=True)
+class TurnLabel:
+    speaker: str
+    cues: frozenset[str]
+    line: int
+
+
+@dataclass(frozen=True)
+class TurnDisagreement:
+    conversation_id: str
+    turn: int
+    cue: str
+    labelled: bool     # True: a miss (labelled, not found); False: a false alarm
+
+
+@dataclass
+class TurnEvaluation:
+    labels_file: str
+    cues: list[CueAgreement]
+    disagreements: list[TurnDisagreement]
+    results: dict[str, ConversationResult]
+
+
+def read_turn_labels(path: str | Path, cue_ids: set[str]) -> dict[str, dict[int, TurnLabel]]:
+    """conversation_id -> turn position -> its speaker and labelled cues (``;``-separated)."""
+    source = str(path)
+    _, rows = _read_csv(path, ("conversation_id", "turn", "speaker", "cues"))
+    labels: dict[str, dict[int, TurnLabel]] = {}
+    for line, row in rows:
+        cid = row["conversation_id"].strip()
+        if not cid:
+            raise UserError("empty conversation_id", file=source, line=line, key="conversation_id")
+        turn = row["turn"].strip()
+        if not turn.isdigit():
+            raise UserError(f"turn {turn!r} is not a 0-based position", file=source, line=line,
+                            key="turn")
+        cues = frozenset(c.strip() for c in row["cues"].split(";")) - {""}
+        unknown = sorted(cues - cue_ids)
+        if unknown:
+            raise UserError(f"cue {unknown[0]!r} is not in the checklist", file=source,
+                            line=line, key="cues")
+        turns = labels.setdefault(cid, {})
+        if int(turn) in turns:
+            raise UserError(f"turn {turn} of {cid!r} is labelled twice (line "
+                            f"{turns[int(turn)].line})", file=source, line=line, key="turn")
+        turns[int(turn)] = TurnLabel(row["speaker"].strip().lower(), cues, line)
+    return labels
+
+
+def compared_cues(checklist: Checklist, labels: dict[str, dict[int, TurnLabel]]) -> list[str]:
+    """The cues the behaviours use, and any other cue the labels name, in checklist order."""
+    used = {c for b in checklist.behaviours.values()
+            for c in (b.applies_when.customer_cue, b.met_when.agent_cue, b.met_when.from_cue)}
+    used |= {c for turns in labels.values() for label in turns.values() for c in label.cues}
+    return [c for c in checklist.cues if c in used]
+
+
+def _check_turns(labels: dict[str, dict[int, TurnLabel]],
+                 by_id: dict[str, ConversationResult], source: str) -> None:
+    for cid, turns in labels.items():
+        transcript = by_id[cid].conversation.turns
+        for position, label in turns.items():
+            if position >= len(transcript):
+                raise UserError(f"turn {position} is outside {cid!r}, which has "
+                                f"{len(transcript)} turns", file=source, line=label.line,
+                                key="turn")
+            if label.speaker != transcript[position].speaker:
+                raise UserError(f"turn {position} of {cid!r} is labelled {label.speaker!r} but "
+                                f"the transcript says {transcript[position].speaker!r}",
+                                file=source, line=label.line, key="speaker")
+
+
+def evaluate_turns(result: AuditResult, checklist: Checklist, labels_path: str | Path,
+                   ids: frozenset[str] | None = None) -> TurnEvaluation:
+    """Each cue found on each labelled turn of its speaker against the turn labels."""
+    labels = _keep(read_turn_labels(labels_path, set(checklist.cues)), ids)
+    by_id = _by_id(result, labels, labels_path)
+    _check_turns(labels, by_id, str(labels_path))
+    agreements, disagreements = [], []
+    for cue in compared_cues(checklist, labels):
+        speaker = checklist.cues[cue].speaker
+        pairs = []
+        for cid, turns in labels.items():
+            found_cues = by_id[cid].cues
+            for position, label in sorted(turns.items()):
+                if speaker not in (label.speaker, "any"):
+                    continue
+                labelled = cue in label.cues
+                found = any(m.cue == cue for m in found_cues[position])
+                pairs.append((labelled, found))
+                if labelled != found:
+                    disagreements.append(TurnDisagreement(cid, position, cue, labelled))
+        agreements.append(CueAgreement.of(cue, pairs))
+    return TurnEvaluation(str(labels_path), agreements, disagreements,
+                          {cid: by_id[cid] for cid in labels})

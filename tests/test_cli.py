@@ -148,7 +148,7 @@ def test_explain_shows_words_missed_turns_and_verdicts(run):
 
 def test_checklist_validate_and_show(run, tmp_path):
     ok = run("checklist", "validate", ROOT / "checklists" / "default.yaml")
-    assert ok.exit_code == 0 and "OK (11 cues, 5 behaviours)" in ok.stdout
+    assert ok.exit_code == 0 and "OK (14 cues, 5 behaviours)" in ok.stdout
     shown = run("checklist", "show")
     assert "acknowledge — Pause and acknowledge" in shown.stdout
     assert "Where do you want your bills mailed?" in shown.stdout   # the example that misses

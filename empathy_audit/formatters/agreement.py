@@ -7,7 +7,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from ..evaluation import VERDICTS, BehaviourAgreement, Evaluation
+from ..evaluation import (VERDICTS, BehaviourAgreement, CueAgreement, Evaluation,
+                          TurnDisagreement, TurnEvaluation)
 from ..model import MISSED
 from . import records
 
@@ -66,14 +67,54 @@ def _evidence(result, verdict) -> list[str]:
     return shown
 
 
-def render_agreement(evaluation: Evaluation, show_disagreements: bool) -> Group:
-    parts = [agreement_table(evaluation)]
-    parts += [confusion_table(row) for row in evaluation.behaviours]
-    if evaluation.skipped_columns:
-        parts.append(Text("not in the checklist, skipped: " + ", ".join(evaluation.skipped_columns)))
-    if show_disagreements:
+def cue_table(evaluation: TurnEvaluation) -> Table:
+    table = Table(title=f"Turn-level agreement with {evaluation.labels_file}",
+                  title_justify="left")
+    for column in ("cue", "turns", "labelled", "found", "precision", "recall", "F1", "kappa"):
+        table.add_column(column, justify="left" if column == "cue" else "right")
+    for row in evaluation.cues:
+        table.add_row(row.cue, str(row.turns), str(row.labelled), str(row.both + row.tool_only),
+                      _num(row.precision), _num(row.recall), _num(row.f1), _num(row.kappa))
+    return table
+
+
+def turn_disagreement_lines(evaluation: TurnEvaluation) -> list[Text]:
+    lines = []
+    for d in evaluation.disagreements:
+        turn, evidence = _turn_evidence(evaluation, d)
+        said = "labelled, not found" if d.labelled else "found, not labelled"
+        lines.append(Text(f"{d.conversation_id} turn {d.turn} {turn.speaker} {d.cue}: {said}",
+                          style="bold"))
+        lines.append(Text("    " + " ".join(turn.text.split())[:300]))
+        lines.append(Text("    [" + ("; ".join(evidence) or "no cues") + "]"))
+    return lines
+
+
+def _turn_evidence(evaluation: TurnEvaluation, d: TurnDisagreement):
+    """The turn, and the words the tool found on it (all its cues, so a miss shows what was
+    read instead)."""
+    result = evaluation.results[d.conversation_id]
+    return (result.conversation.turns[d.turn],
+            [records.evidence_text(m) for m in result.cues[d.turn]])
+
+
+def render_agreement(evaluation: Evaluation | None, show_disagreements: bool,
+                     turns: TurnEvaluation | None = None) -> Group:
+    parts: list = []
+    if evaluation is not None:
+        parts.append(agreement_table(evaluation))
+        parts += [confusion_table(row) for row in evaluation.behaviours]
+        if evaluation.skipped_columns:
+            parts.append(Text("not in the checklist, skipped: "
+                              + ", ".join(evaluation.skipped_columns)))
+    if turns is not None:
+        parts.append(cue_table(turns))
+    if show_disagreements and evaluation is not None:
         parts.append(Text("Disagreements", style="bold underline"))
         parts.extend(disagreement_lines(evaluation) or [Text("none")])
+    if show_disagreements and turns is not None:
+        parts.append(Text("Turn disagreements", style="bold underline"))
+        parts.extend(turn_disagreement_lines(turns) or [Text("none")])
     return Group(*parts)
 
 
@@ -84,7 +125,37 @@ def _metrics(row: BehaviourAgreement) -> dict:
             "confusion": row.confusion}
 
 
-def render_agreement_json(evaluation: Evaluation, show_disagreements: bool) -> str:
+def _cue_metrics(row: CueAgreement) -> dict:
+    return {"cue": row.cue, "turns": row.turns, "labelled": row.labelled,
+            "found": row.both + row.tool_only,
+            **{k: None if getattr(row, k) is None else round(getattr(row, k), 4)
+               for k in ("precision", "recall", "f1", "kappa")},
+            "counts": {"both": row.both, "label_only": row.label_only,
+                       "tool_only": row.tool_only, "neither": row.neither}}
+
+
+def _turn_document(turns: TurnEvaluation, show_disagreements: bool) -> dict:
+    document = {"turn_labels": turns.labels_file, "cues": [_cue_metrics(r) for r in turns.cues]}
+    if show_disagreements:
+        document["turn_disagreements"] = []
+        for d in turns.disagreements:
+            turn, evidence = _turn_evidence(turns, d)
+            document["turn_disagreements"].append(
+                {"conversation_id": d.conversation_id, "turn": d.turn, "speaker": turn.speaker,
+                 "cue": d.cue, "labelled": d.labelled, "found": not d.labelled,
+                 "text": turn.text, "evidence": evidence})
+    return document
+
+
+def render_agreement_json(evaluation: Evaluation | None, show_disagreements: bool,
+                          turns: TurnEvaluation | None = None) -> str:
+    document = {} if evaluation is None else _behaviour_document(evaluation, show_disagreements)
+    if turns is not None:
+        document |= _turn_document(turns, show_disagreements)
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _behaviour_document(evaluation: Evaluation, show_disagreements: bool) -> dict:
     document = {"labels": evaluation.labels_file,
                 "behaviours": [_metrics(r) for r in evaluation.behaviours],
                 "overall": _metrics(evaluation.overall),
@@ -96,4 +167,4 @@ def render_agreement_json(evaluation: Evaluation, show_disagreements: bool) -> s
              "evidence": _evidence(evaluation.results[cid],
                                    evaluation.results[cid].verdicts[row.behaviour])}
             for row in evaluation.behaviours for cid, label, tool in row.disagreements]
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return document
