@@ -127,6 +127,7 @@ def scoring_seconds(turns: int) -> float:
 
 
 def test_scoring_is_linear_in_the_turns_of_one_conversation():
+    scoring_seconds(200)   # warm up: regex compilation, lazy imports
     small, large = scoring_seconds(1000), scoring_seconds(4000)
     # four times the turns: about 4x if linear, 16x if quadratic; generous for a busy machine
     assert large / small < 8, (small, large)
