@@ -15,17 +15,17 @@ from .scoring import conversation_score, judge_conversation, mean, met_rate
 
 def audit(paths: Iterable[str | Path], checklist: Checklist | str | Path | None = None, *,
           field_map: dict[str, str] | None = None, speaker_map: dict[str, str] | None = None,
-          encoding: str = "utf-8-sig", progress: Progress | None = None,
-          input_format: str | None = None, allow_empty: bool = True,
-          infer_roles: bool = False) -> AuditResult:
+          encoding: str = "utf-8-sig", ids_per_file: bool = False,
+          progress: Progress | None = None, input_format: str | None = None,
+          allow_empty: bool = True, infer_roles: bool = False) -> AuditResult:
     """Load transcripts and score them against a checklist (the bundled default if None).
 
     ``progress(scored, total, files)`` is called while scoring, for a progress display."""
     if not isinstance(checklist, Checklist):
         checklist = load_checklist(checklist)
     conversations, report = load(paths, field_map=field_map, speaker_map=speaker_map,
-                                 encoding=encoding, input_format=input_format,
-                                 allow_empty=allow_empty)
+                                 encoding=encoding, ids_per_file=ids_per_file,
+                                 input_format=input_format, allow_empty=allow_empty)
     return audit_conversations(conversations, checklist, report, progress=progress,
                                infer_roles=infer_roles)
 

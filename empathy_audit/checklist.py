@@ -18,10 +18,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import UserError
 
 MAX_PATTERN_LENGTH = 1000
+MAX_EXTENDS = 20   # checklists in one extends chain
+# Behaviour ids become columns of conversations.csv and scorecards beside these; cue and
+# behaviour ids reach CSV headers, terminal markup and Markdown, so they are plain words.
+EXPORT_COLUMNS = ("conversation_id", "agent_id", "turns", "score")
+_PLAIN_ID = re.compile(r"\w[\w.-]*")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 class Sentiment(_Strict):
@@ -252,6 +257,9 @@ def _extend(data: dict, source: str, locate: _Locator, parents: tuple[str, ...])
     path = default_checklist_path() if name == "default" else (Path(source).parent / name)
     if str(path.resolve()) in parents or str(path.resolve()) == str(Path(source).resolve()):
         raise locate.error(("extends",), f"checklists extend each other in a cycle via {name!r}")
+    if len(parents) + 1 >= MAX_EXTENDS:
+        raise locate.error(("extends",), f"extends a chain of more than {MAX_EXTENDS} "
+                                         f"checklists; merge some of them")
     parent = load_checklist(path, parents + (str(Path(source).resolve()),))
     merged = parent.model_dump(exclude={"extends"}, exclude_defaults=False)
     for key, value in data.items():
@@ -267,6 +275,8 @@ def parse_checklist(text: str, source: str = "<checklist>",
     try:
         data = yaml.safe_load(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise UserError("invalid YAML: nested too deeply", file=source) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -287,10 +297,27 @@ def parse_checklist(text: str, source: str = "<checklist>",
         checklist = Checklist.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
+        if first["loc"][-1:] == ("[key]",):   # YAML reads `1:`, `null:`, `true:` as no string
+            key = first["loc"][-2]
+            raise locate.error(tuple(map(str, first["loc"][:-1])),
+                               f"key {key!r} is not a string; quote it") from None
         raise locate.error(first["loc"], _describe(first)) from None
+    _check_ids(checklist, locate)
     _check_references(checklist, locate)
     _check_patterns(checklist, locate)
     return checklist
+
+
+def _check_ids(checklist: Checklist, locate: _Locator) -> None:
+    for kind, ids in (("cues", checklist.cues), ("behaviours", checklist.behaviours)):
+        for key in ids:
+            if not _PLAIN_ID.fullmatch(key):
+                raise locate.error((kind, key), f"id {key!r}: use letters, digits, '_', "
+                                                f"'.' and '-', starting with a letter or digit")
+    for key in EXPORT_COLUMNS:
+        if key in checklist.behaviours:
+            raise locate.error(("behaviours", key), f"behaviour id {key!r} is an export "
+                               f"column ({', '.join(EXPORT_COLUMNS)}); rename the behaviour")
 
 
 def _describe(error: dict) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .errors import UserError
 from .model import MET, MISSED, AuditResult
 
-EXIT_OK, EXIT_GATE_FAILED, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_GATE_FAILED, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import UserError
-from .loading.core import (FIELD_ALIASES, FieldMap, _turn_list_key, decode_text, format_of,
-                           normalize_speaker)
+from .loading.core import (FIELD_ALIASES, GZIP_ERRORS, FieldMap, _turn_list_key, decode_text,
+                           files_under, format_of, gzip_error, is_gzip, normalize_speaker)
 from .redaction import ConversationRedactor
 
 STRUCTURAL = ("conversation_id", "speaker", "agent_id", "turn", "timestamp")
@@ -51,12 +51,12 @@ class FileRedactor:
 
     def redact_path(self, path: Path, relative: str) -> RedactedFile:
         raw = path.read_bytes()
-        gzipped = path.name.lower().endswith(".gz")
+        gzipped = is_gzip(path)
         if gzipped:
             try:
                 raw = gzip.decompress(raw)
-            except (OSError, EOFError) as exc:
-                raise UserError(f"not a valid gzip file ({exc})", file=str(path)) from None
+            except GZIP_ERRORS as exc:
+                raise gzip_error(path, exc) from None
         text = self._decode(raw, path)
         bom = text.startswith(_BOM)
         counts: Counter = Counter()
@@ -126,7 +126,7 @@ class FileRedactor:
 
     def _redact_jsonl(self, text: str, source: str, counts: Counter) -> str:
         items, offset = [], 0
-        for number, line in enumerate(text.splitlines(keepends=True)):
+        for number, line in enumerate(io.StringIO(text, newline="\n")):   # as loaders cut it
             if line.strip():
                 value = _json_load(line, source, number)
                 start = offset + len(line) - len(line.lstrip())
@@ -348,6 +348,9 @@ def _json_load(text: str, source: str, line_offset: int):
     except json.JSONDecodeError as exc:
         raise UserError(f"invalid JSON: {exc.msg} (column {exc.colno})", file=source,
                         line=exc.lineno + line_offset) from None
+    except RecursionError:
+        raise UserError("invalid JSON: nested too deeply", file=source,
+                        line=line_offset + 1) from None
 
 
 def transcript_files(paths: Iterable[str | Path],
@@ -360,7 +363,7 @@ def transcript_files(paths: Iterable[str | Path],
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            for file in files_under(path):
                 if skip is not None and file.resolve().is_relative_to(skip):
                     continue
                 name = file.name.lower().removesuffix(".gz")

@@ -4,18 +4,21 @@ Each command group lives in its own module and registers itself on ``app``."""
 from __future__ import annotations
 
 import functools
+import os
+import traceback
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
+import click
 import typer
 from rich.console import Console
 
 from ..audit import audit as run_audit
 from ..engine.run import stream_audit
-from ..errors import UserError
-from ..gates import EXIT_ERROR
+from ..errors import UserError, one_line
+from ..gates import EXIT_ERROR, EXIT_INTERNAL
 from .progress import ScoringProgress
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -27,20 +30,49 @@ stdout = Console(highlight=False)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)   # one line per message
 
 
+ISSUES_URL = "https://github.com/empathy-audit/empathy-audit/issues"
+DEBUG_VARIABLE = "EMPATHY_AUDIT_DEBUG"
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread like KeyboardInterrupt on Ctrl-C, so that every
+    ``finally`` runs: staging directories removed, worker processes stopped."""
+
+
+def raise_terminated(signum, frame):
+    raise Terminated()
+
+
 def user_errors(command):
-    """Every user error ends the same way: one line on stderr, exit 2, no traceback."""
+    """Every user error ends the same way: one line on stderr, exit 2, no traceback. An
+    interruption exits 130 (Ctrl-C) or 143 (SIGTERM) once the ``finally`` blocks have run;
+    a bug exits 3 (never 1, which CI reads as a failed gate)."""
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
         except UserError as error:
-            stderr.print(f"error: {error}", markup=False, soft_wrap=True)
-            raise typer.Exit(EXIT_ERROR) from None
+            fail(f"error: {error}", EXIT_ERROR)
         except OSError as error:
             where = f"{error.filename}: " if getattr(error, "filename", None) else ""
-            stderr.print(f"error: {where}{error.strerror or error}", markup=False, soft_wrap=True)
-            raise typer.Exit(EXIT_ERROR) from None
+            fail(f"error: {where}{error.strerror or error}", EXIT_ERROR)
+        except (KeyboardInterrupt, Terminated) as stop:
+            terminated = isinstance(stop, Terminated)
+            fail(f"error: terminated by {'SIGTERM' if terminated else 'Ctrl-C'}; exports not "
+                 f"written", 143 if terminated else 130)
+        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.ClickException):
+            raise   # typer's and click's own ways to end
+        except Exception as error:
+            if os.environ.get(DEBUG_VARIABLE):
+                traceback.print_exc()
+            fail(f"internal error: {type(error).__name__}: {error}; please report it at "
+                 f"{ISSUES_URL} (set {DEBUG_VARIABLE}=1 for the traceback)", EXIT_INTERNAL)
     return wrapper
+
+
+def fail(message: str, code: int):
+    stderr.print(one_line(message), markup=False, soft_wrap=True)
+    raise typer.Exit(code) from None
 
 
 def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
@@ -62,6 +94,9 @@ MapOpt = Annotated[Optional[list[str]], typer.Option(
 SpeakerOpt = Annotated[Optional[list[str]], typer.Option(
     "--speaker", help="Speaker label mapping LABEL=agent|customer|other (repeatable).")]
 EncodingOpt = Annotated[str, typer.Option(help="Text encoding of the input files.")]
+IdsPerFileOpt = Annotated[bool, typer.Option(
+    "--ids-per-file", help="Conversation ids are unique per file only: prefix each with its "
+                           "file (default: an id in two files is an error).")]
 
 
 # ---- input formats and roles (issue 13): --input-format, --roles, --allow-empty
@@ -98,26 +133,28 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar o
 
 
 def run_audit_command(paths, checklist, field_map, speakers, encoding, strict=False,
-                      quiet=False, reading: Reading = Reading()):
+                      quiet=False, ids_per_file=False, reading: Reading = Reading()):
     """Shared by every command that audits: options in, AuditResult out. Shows a progress
     bar on stderr for long runs, unless quiet or stderr is not a terminal."""
     with ScoringProgress(stderr, enabled=not quiet) as progress:
         result = run_audit(paths, checklist, field_map=_pairs(field_map, "--map"),
                            speaker_map=_pairs(speakers, "--speaker"), encoding=encoding,
-                           progress=progress, **reading.options())
+                           ids_per_file=ids_per_file, progress=progress, **reading.options())
     if strict:
         check_strict(result.report)
     return result
 
 
 def run_streamed_command(paths, checklist, field_map, speakers, encoding, strict, *,
-                         export_dir, jobs, engine, scheduler, reading: Reading = Reading()):
+                         export_dir, jobs, engine, scheduler, ids_per_file=False,
+                         reading: Reading = Reading()):
     """The same audit, streamed in chunks to worker processes or a Dask cluster; the
     conversations go to the exports and only the summary comes back."""
     return stream_audit(paths, checklist, export_dir=export_dir, jobs=jobs, engine=engine,
                         scheduler=scheduler, field_map=_pairs(field_map, "--map"),
                         speaker_map=_pairs(speakers, "--speaker"), encoding=encoding,
-                        on_scanned=check_strict if strict else None, **reading.options())
+                        ids_per_file=ids_per_file, on_scanned=check_strict if strict else None,
+                        **reading.options())
 
 
 def check_strict(report) -> None:

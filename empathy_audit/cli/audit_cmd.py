@@ -9,12 +9,12 @@ from typing import Annotated, Optional
 import typer
 
 from ..checklist import load_checklist
-from ..errors import UserError
+from ..errors import UserError, one_line
 from ..formatters import csv_export, terminal
 from . import ci
-from .app import (AllowEmptyOpt, ChecklistOpt, EncodingOpt, InputFormatOpt, MapOpt, PathsArg,
-                  QuietOpt, Reading, Roles, RolesOpt, SpeakerOpt, app, run_audit_command,
-                  run_streamed_command, stderr, stdout, user_errors)
+from .app import (AllowEmptyOpt, ChecklistOpt, EncodingOpt, IdsPerFileOpt, InputFormatOpt,
+                  MapOpt, PathsArg, QuietOpt, Reading, Roles, RolesOpt, SpeakerOpt, app,
+                  run_audit_command, run_streamed_command, stderr, stdout, user_errors)
 
 
 class By(str, Enum):
@@ -30,7 +30,7 @@ class Engine(str, Enum):
 
 def print_skipped(result) -> None:
     for skipped in result.report.skipped[:20]:
-        stderr.print(f"skipped: {skipped.source}:{skipped.line}: {skipped.reason}",
+        stderr.print(one_line(f"skipped: {skipped.source}:{skipped.line}: {skipped.reason}"),
                      markup=False, highlight=False)
     if len(result.report.skipped) > 20:
         stderr.print(f"skipped: ... {len(result.report.skipped) - 20} more (see skipped.csv "
@@ -55,6 +55,7 @@ def audit(
     field_map: MapOpt = None,
     speakers: SpeakerOpt = None,
     encoding: EncodingOpt = "utf-8-sig",
+    ids_per_file: IdsPerFileOpt = False,
     strict: Annotated[bool, typer.Option(help="Treat any skipped row as an error (exit 2).")] = False,
     by: Annotated[Optional[By], typer.Option(
         "--by", help="Show only this table (default: agents and behaviours).")] = None,
@@ -83,7 +84,8 @@ def audit(
     --fail-on-critical, --by conversation) audit in memory, in this process.
 
     Exit codes: 0 all gates hold, 1 a gate failed (--fail-under, --require, --fail-on-critical,
-    --expect), 2 an error in the input, checklist or options."""
+    --expect), 2 an error in the input, checklist or options, 3 an internal error (a bug),
+    130/143 interrupted (Ctrl-C/SIGTERM)."""
     options = ci.CiOptions(format, output, fail_under, tuple(require or ()), fail_on_critical,
                            exit_zero, expect, update_expected)
     reading = Reading(input_format, roles, allow_empty)
@@ -98,14 +100,14 @@ def audit(
                          "memory in this process; --jobs and --engine are not used",
                          markup=False, highlight=False)
         result = run_audit_command(paths, checklist_model, field_map, speakers, encoding,
-                                   strict, quiet, reading)
+                                   strict, quiet, ids_per_file, reading)
         if export_dir is not None:
             csv_export.write_exports(result, export_dir)
     else:
         result = run_streamed_command(paths, checklist_model, field_map, speakers, encoding,
                                       strict, export_dir=export_dir, jobs=jobs,
                                       engine=engine.value, scheduler=scheduler,
-                                      reading=reading)
+                                      ids_per_file=ids_per_file, reading=reading)
     code = ci.report(result, checklist_model, options, required, expected,
                      table_view={"by": by.value if by else None, "top": top})
     print_skipped(result)
@@ -121,6 +123,7 @@ def explain(
     field_map: MapOpt = None,
     speakers: SpeakerOpt = None,
     encoding: EncodingOpt = "utf-8-sig",
+    ids_per_file: IdsPerFileOpt = False,
     turn: Annotated[Optional[int], typer.Option(
         "--turn", "-t", min=0, help="Jump to this turn: show it with --context turns around it.")] = None,
     context: Annotated[int, typer.Option(min=0, help="Turns shown either side of --turn.")] = 2,
@@ -133,7 +136,7 @@ def explain(
     """Show one conversation turn by turn: cues with the deciding words, met and missed."""
     checklist_model = load_checklist(checklist)
     result = run_audit_command(path, checklist_model, field_map, speakers, encoding,
-                               reading=Reading(input_format, roles))
+                               ids_per_file=ids_per_file, reading=Reading(input_format, roles))
     found = next((r for r in result.conversations
                   if r.conversation.conversation_id == conversation), None)
     if found is None:

@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..checklist import Checklist
-from ..errors import UserError
+from ..errors import UserError, one_line
 from ..expectations import compare, describe_change, expected_csv, read_expected
 from ..formatters import terminal
 from ..formatters.csv_export import write_files_atomically
@@ -86,7 +86,7 @@ def gate_failures(result: AuditResult, checklist: Checklist, options: CiOptions,
         behaviours, rows = expected
         changes = compare(result, behaviours, rows)
         for change in changes:
-            stderr.print(f"changed: {describe_change(change, str(options.expect))}",
+            stderr.print(one_line(f"changed: {describe_change(change, str(options.expect))}"),
                          markup=False, highlight=False, soft_wrap=True)
         if changes:
             failures.append(GateFailure("expect", f"{len(changes)} verdict(s) differ from "

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from ..formatters import records
-from .app import (ChecklistOpt, EncodingOpt, MapOpt, PathsArg, QuietOpt, SpeakerOpt, app,
+from .app import (ChecklistOpt, EncodingOpt, IdsPerFileOpt, MapOpt, PathsArg, QuietOpt,
+                  SpeakerOpt, app,
                   run_audit_command, stderr, stdout, user_errors)
 
 
@@ -22,6 +23,7 @@ def report(
     field_map: MapOpt = None,
     speakers: SpeakerOpt = None,
     encoding: EncodingOpt = "utf-8-sig",
+    ids_per_file: IdsPerFileOpt = False,
     strict: Annotated[bool, typer.Option(help="Treat any skipped row as an error (exit 2).")] = False,
     quiet: QuietOpt = False,
 ):
@@ -29,7 +31,8 @@ def report(
     started = time.perf_counter()
     from ..formatters.report_files import write_report   # pandas: only `report` needs it
 
-    result = run_audit_command(paths, checklist, field_map, speakers, encoding, strict, quiet)
+    result = run_audit_command(paths, checklist, field_map, speakers, encoding, strict, quiet,
+                               ids_per_file)
     written, stale = write_report(result, out_dir)
     scorecards = sum(1 for path in written if path.parent.name == "scorecards")
     stdout.print(f"Wrote {out_dir / 'report.html'}, summary.csv, summary.xlsx and "

@@ -6,7 +6,10 @@ so memory does not grow with the input.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -54,6 +57,22 @@ _worker_scorer: ChunkScorer | None = None
 def _start_worker(scorer: ChunkScorer) -> None:
     global _worker_scorer
     _worker_scorer = scorer
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """End this worker as soon as the auditor ends, however it ends (even SIGKILL): an idle
+    worker would otherwise wait forever, keeping the forkserver, the resource tracker and
+    the auditor's stderr open (so ``| tee`` never returns). The sentinel is a pipe the
+    auditor holds for each worker: it becomes readable when the auditor is gone."""
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+    threading.Thread(target=watch, name="exit-with-auditor", daemon=True).start()
 
 
 def _score(chunk) -> ChunkResult:
@@ -67,5 +86,27 @@ def run_in_processes(chunks: Iterable, scorer: ChunkScorer, jobs: int) -> Iterat
     context.set_forkserver_preload(["empathy_audit.engine.work"])
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
                              initargs=(scorer,)) as pool:
-        yield from in_order(lambda chunk: pool.submit(_score, chunk), chunks,
-                            jobs * IN_FLIGHT_PER_WORKER)
+        try:
+            yield from in_order(lambda chunk: _submit(pool, chunk), chunks,
+                                jobs * IN_FLIGHT_PER_WORKER)
+        except BaseException:   # an error, Ctrl-C, SIGTERM: stop now, not after the chunks
+            _kill_workers(pool)   # in flight (shutdown() would wait for them)
+            raise
+
+
+def _submit(pool: ProcessPoolExecutor, chunk):
+    """``submit`` may start a worker: Ctrl-C or SIGTERM in between would leave it unknown to
+    the pool, unkilled, to print a traceback; the signal waits until the worker is known."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return pool.submit(_score, chunk)
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        return pool.submit(_score, chunk)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    for process in list((pool._processes or {}).values()):
+        process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)   # quick: its manager sees the workers gone

@@ -14,6 +14,7 @@ from ..checklist import Checklist, load_checklist
 from ..cues.canned import ReplyCounter
 from ..cues.finder import CueFinder
 from ..cues.rules import canned_thresholds
+from ..errors import UserError
 from ..model import AuditResult, LoadReport
 from .dispatch import ENGINES, default_jobs, run_chunks
 from .exports import StreamedExports
@@ -29,6 +30,7 @@ def stream_audit(paths: Iterable[str | Path], checklist: Checklist | str | Path 
                  engine: str = "local", scheduler: str | None = None,
                  field_map: dict[str, str] | None = None,
                  speaker_map: dict[str, str] | None = None, encoding: str = "utf-8-sig",
+                 ids_per_file: bool = False,
                  on_scanned: Callable[[LoadReport], None] | None = None,
                  turns_per_chunk: int | None = None, input_format: str | None = None,
                  allow_empty: bool = True, infer_roles: bool = False) -> AuditResult:
@@ -41,7 +43,8 @@ def stream_audit(paths: Iterable[str | Path], checklist: Checklist | str | Path 
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
     if not isinstance(checklist, Checklist):
         checklist = load_checklist(checklist)
-    source = Source.of(paths, field_map, speaker_map, encoding, input_format, allow_empty)
+    source = Source.of(paths, field_map, speaker_map, encoding, ids_per_file, input_format,
+                       allow_empty)
     counter = ReplyCounter(canned_thresholds(checklist))
     scanned = scan(source, counter.add)
     if on_scanned:
@@ -64,8 +67,8 @@ def stream_audit(paths: Iterable[str | Path], checklist: Checklist | str | Path 
             if exports:
                 exports.append(done.rows)
         if totals.turns != scanned.turns:   # every usable turn scored, none twice
-            raise RuntimeError(f"scored {totals.turns} turn(s), the first pass read "
-                               f"{scanned.turns}: the input changed while it was read")
+            raise UserError(f"scored {totals.turns} turn(s), the first pass read "
+                            f"{scanned.turns}: the input changed while it was read")
         result = totals.result(scanned.report)
         if exports:
             exports.finish(result)

@@ -17,6 +17,7 @@ as ``load`` does, so very large inputs belong in JSON Lines.
 from __future__ import annotations
 
 import gzip
+import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -24,9 +25,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import UserError
+from ..loading import FieldMap, RawTurn
 from ..loading import core as loaders
 from ..loading import formats
-from ..loading import FieldMap, RawTurn
+from ..loading.core import UsableRows
 from ..model import AGENT, Conversation, LoadReport, Skipped
 
 AgentTurnCallback = Callable[[str, str], None]   # (conversation_id, text)
@@ -39,15 +42,21 @@ class Source:
     field_map: tuple[tuple[str, str], ...] = ()
     speaker_map: tuple[tuple[str, str], ...] = ()
     encoding: str = "utf-8-sig"
+    ids_per_file: bool = False
     input_format: str | None = None
     allow_empty: bool = True
 
     @classmethod
     def of(cls, paths: Iterable[str | Path], field_map: dict[str, str] | None = None,
            speaker_map: dict[str, str] | None = None, encoding: str = "utf-8-sig",
-           input_format: str | None = None, allow_empty: bool = True) -> "Source":
+           ids_per_file: bool = False, input_format: str | None = None,
+           allow_empty: bool = True) -> "Source":
         return cls(tuple(str(p) for p in paths), tuple((field_map or {}).items()),
-                   tuple((speaker_map or {}).items()), encoding, input_format, allow_empty)
+                   tuple((speaker_map or {}).items()), encoding, ids_per_file, input_format,
+                   allow_empty)
+
+    def usable_rows(self) -> UsableRows:
+        return UsableRows(loaders.parse_speaker_map(dict(self.speaker_map)), self.ids_per_file)
 
 
 @dataclass
@@ -55,6 +64,15 @@ class Scan:
     report: LoadReport
     files: list[Path]
     last_row: dict[str, int]   # conversation id -> number of its last usable turn
+    stamps: dict[str, tuple[int, int]]   # file -> (size, mtime) when the first pass read it
+
+    def check_unchanged(self, source: str) -> None:
+        """The second pass must read what the first read: a file written in between (a log
+        still growing) would make conversations end elsewhere."""
+        if _stamp(source) != self.stamps[source]:
+            raise UserError("the file changed while it was read (between the two passes of "
+                            "the streamed audit); audit a copy that is not being written",
+                            file=source)
 
     @property
     def turns(self) -> int:
@@ -63,18 +81,19 @@ class Scan:
 
 # ---------------------------------------------------------------- reading lines
 
+def _stamp(source: str) -> tuple[int, int]:
+    status = os.stat(source)
+    return status.st_size, status.st_mtime_ns
+
+
 @contextmanager
-def _text_lines(path: Path, encoding: str):
-    """The file's text, line by line, untranslated (``newline=""``), gunzipped if needed."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding=encoding, newline="") as handle:
+def _text_lines(path: Path, encoding: str, newline: str):
+    """The file's text, line by line, untranslated, gunzipped if needed. CSV needs
+    ``newline=""`` (its reader handles quoted line breaks); JSON Lines ``"\\n"`` (the only
+    separator; a bare \\r is no line break)."""
+    opener = gzip.open if loaders.is_gzip(path) else open
+    with opener(path, "rt", encoding=encoding, newline=newline) as handle:
         yield handle
-
-
-def _jsonl_lines(handle: Iterable[str]) -> Iterator[str]:
-    """Lines as ``str.splitlines`` cuts the whole text: it also breaks at \\v, \\f, \\x1c..."""
-    for physical in handle:
-        yield from physical.splitlines()
 
 
 def _raw_turns(path: Path, encoding: str, fields: FieldMap,
@@ -86,24 +105,28 @@ def _raw_turns(path: Path, encoding: str, fields: FieldMap,
                                          input_format)
         return
     try:
-        with _text_lines(path, encoding) as handle:
+        with _text_lines(path, encoding, "" if kind == "csv" else "\n") as handle:
             if kind == "csv":
                 yield from loaders.read_csv_lines(handle, source, fields)
             else:
-                yield from loaders.read_jsonl_lines(_jsonl_lines(handle), source, fields)
-    except (UnicodeDecodeError, LookupError, EOFError, gzip.BadGzipFile):
+                yield from loaders.read_jsonl_lines(handle, source, fields)
+    except (UnicodeDecodeError, LookupError):
         loaders._open_text(path, encoding)   # raises the UserError load() would raise
         raise
+    except loaders.GZIP_ERRORS as exc:
+        if isinstance(exc, OSError) and not isinstance(exc, gzip.BadGzipFile):
+            raise   # an unreadable file, not a damaged one
+        raise loaders.gzip_error(path, exc) from None
 
 
-def _usable_rows(files: list[Path], source: Source, fields: FieldMap, roles: dict[str, str],
-                 on_file: Callable[[str], None] | None = None,
+def _usable_rows(files: list[Path], source: Source, usable: UsableRows,
+                 on_file: Callable[[str], None],
                  on_skipped: Callable[[Skipped], None] | None = None
                  ) -> Iterator[tuple[RawTurn, dict[str, str]]]:
     """Every usable turn with its cleaned values (``role`` added), in input order."""
+    fields = FieldMap(dict(source.field_map))
     for path in files:
-        if on_file:
-            on_file(str(path))
+        on_file(str(path))
         for raw in _raw_turns(path, source.encoding, fields, source.input_format):
             values, problem = loaders._validate(raw)
             if problem:
@@ -111,8 +134,7 @@ def _usable_rows(files: list[Path], source: Source, fields: FieldMap, roles: dic
                     on_skipped(Skipped(raw.source, raw.line, problem,
                                        event="__event__" in raw.fields))
                 continue
-            values["role"] = loaders.assign_role(values, roles)
-            yield raw, values
+            yield raw, usable.accept(raw, values)
 
 
 # ---------------------------------------------------------------- the two passes
@@ -121,33 +143,33 @@ def scan(source: Source, on_agent_turn: AgentTurnCallback | None = None) -> Scan
     """First pass: the load report, where each conversation ends, agent turns to the callback."""
     report = LoadReport()
     files = loaders.expand_paths(source.paths, report)
-    fields = FieldMap(dict(source.field_map))
-    roles = loaders.parse_speaker_map(dict(source.speaker_map))
     last_row: dict[str, int] = {}
-    unknown_speakers: dict[str, int] = {}
-    rows = _usable_rows(files, source, fields, roles, report.files.append, report.skipped.append)
+    stamps: dict[str, tuple[int, int]] = {}
+
+    def on_file(name: str) -> None:
+        report.files.append(name)
+        stamps[name] = _stamp(name)
+
+    usable = source.usable_rows()
+    rows = _usable_rows(files, source, usable, on_file, report.skipped.append)
     for number, (_, values) in enumerate(rows):
         conversation_id = sys.intern(values["conversation_id"])   # one copy per id
         last_row[conversation_id] = number
-        if not values["role"]:
-            label = values["speaker"]
-            unknown_speakers[label] = unknown_speakers.get(label, 0) + 1
-        elif values["role"] == AGENT and on_agent_turn:
+        if values["role"] == AGENT and on_agent_turn:
             on_agent_turn(conversation_id, values["text"])
-    report.notes.extend(loaders.unknown_speaker_notes(unknown_speakers))
+    report.notes.extend(usable.notes())
     if not last_row and not source.allow_empty:
         raise formats.nothing_read(report.files, report, source.encoding)
-    return Scan(report, files, last_row)
+    return Scan(report, files, last_row, stamps)
 
 
 def conversations(source: Source, scanned: Scan) -> Iterator[Conversation]:
     """Second pass: each conversation once its last turn is read, in first-appearance order."""
-    fields = FieldMap(dict(source.field_map))
-    roles = loaders.parse_speaker_map(dict(source.speaker_map))
     open_rows: dict[str, list[tuple[RawTurn, dict[str, str]]]] = {}
     order: deque[str] = deque()
     complete: set[str] = set()
-    for number, row in enumerate(_usable_rows(scanned.files, source, fields, roles)):
+    rows = _usable_rows(scanned.files, source, source.usable_rows(), scanned.check_unchanged)
+    for number, row in enumerate(rows):
         conversation_id = row[1]["conversation_id"]
         rows = open_rows.get(conversation_id)
         if rows is None:
@@ -161,8 +183,8 @@ def conversations(source: Source, scanned: Scan) -> Iterator[Conversation]:
             complete.discard(done)
             yield loaders._conversation(done, open_rows.pop(done))
     if open_rows:   # the files changed between the passes
-        raise RuntimeError(f"input changed while it was read: {len(open_rows)} conversation(s) "
-                           f"did not end where the first pass saw them end")
+        raise UserError(f"the input changed while it was read: {len(open_rows)} "
+                        f"conversation(s) did not end where the first pass saw them end")
 
 
 def chunks(conversations_: Iterable[Conversation], turns_per_chunk: int

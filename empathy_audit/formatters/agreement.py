@@ -18,7 +18,7 @@ def _num(value: float | None, digits: int = 2) -> str:
 
 
 def agreement_table(evaluation: Evaluation) -> Table:
-    table = Table(title=f"Agreement with {evaluation.labels_file}", title_justify="left")
+    table = Table(title=Text(f"Agreement with {evaluation.labels_file}"), title_justify="left")
     for column in ("behaviour", "n", "accuracy", "precision", "recall", "F1", "kappa"):
         table.add_column(column, justify="left" if column == "behaviour" else "right")
     for row in [*evaluation.behaviours, evaluation.overall]:

@@ -1,7 +1,10 @@
 """CSV exports: turns.csv, conversations.csv, agents.csv (and skipped.csv).
 
 Cells are made safe for spreadsheets (OWASP CSV injection): a cell that starts with
-``= + - @``, a tab or a carriage return gets a leading apostrophe. Files are written to a
+``= + - @``, a tab or a carriage return gets a leading apostrophe, headers included. Every
+field holding a CR, LF, comma or quote is quoted, so no character splits a row (the writer
+quotes only the characters of its ``\n`` line terminator, so a row with a bare CR is written
+with every field quoted). Files are written to a
 temporary directory first and moved into place only when all are complete.
 """
 from __future__ import annotations
@@ -29,12 +32,17 @@ def to_csv(rows: list[dict[str, str]], columns: list[str] | None = None) -> str:
     buffer = io.StringIO()
     columns = columns or (list(rows[0]) if rows else [])
     known = set(columns)
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
+    minimal = csv.writer(buffer, lineterminator="\n")
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def write_row(cells: list[str]) -> None:
+        (quoted if "\r" in "".join(cells) else minimal).writerow(cells)
+
+    write_row([safe_cell(column) for column in columns])
     for row in rows:
         if not row.keys() <= known:
             raise ValueError(f"not a column: {sorted(row.keys() - known)}")
-        writer.writerow([safe_cell(row.get(column, "")) for column in columns])
+        write_row([safe_cell(row.get(column, "")) for column in columns])
     return buffer.getvalue()
 
 

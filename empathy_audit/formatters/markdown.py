@@ -9,9 +9,16 @@ from .records import fmt_score
 WORST = 5
 
 
+# A pull-request comment renders HTML, links, images and @mentions: in ids and labels they
+# are text. Entities for HTML, a backslash before link and table syntax, a word joiner
+# (U+2060, invisible) after @ so no team is notified.
+_MARKDOWN_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\\": "\\\\",
+                                   "[": "\\[", "]": "\\]", "|": "\\|", "@": "@\u2060"})
+
+
 def cell(value: object) -> str:
-    """A table cell: pipes escaped, one line."""
-    return " ".join(str(value).split()).replace("|", "\\|")
+    """Text for Markdown: one line, no markup of its own."""
+    return " ".join(str(value).split()).translate(_MARKDOWN_ESCAPES)
 
 
 def table(header: list[str], rows: list[list[object]], align: str) -> list[str]:

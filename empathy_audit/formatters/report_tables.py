@@ -147,8 +147,17 @@ def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(lambda v: safe_cell(v) if isinstance(v, str) else v)
+            safe[column] = safe[column].map(lambda v: _sheet_text(v) if isinstance(v, str) else v)
     return safe
+
+
+def _sheet_text(value: str) -> str:
+    """Formula-safe, and the control characters a workbook cannot hold shown as \\xNN."""
+    value = _NOT_IN_WORKBOOKS.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    return safe_cell(value)
+
+
+_NOT_IN_WORKBOOKS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")   # openpyxl refuses them
 
 
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")

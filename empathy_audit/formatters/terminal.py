@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..checklist import Checklist
+from ..errors import one_line
 from ..model import AGENT, CUSTOMER, MET, MISSED, NA, AuditResult, ConversationResult
 from ..scoring import rate
 from . import ordering, records
@@ -61,7 +62,7 @@ def agents_table(result: AuditResult, top: int | None = None) -> Table:
                          width=BAR_WIDTH + 5)
     agents = ordering.busiest_agents_first(result) if top is not None else result.agents
     for a in _limit(agents, top, table, "agents"):
-        table.add_row(a.agent_id, str(a.conversations), records.fmt_score(a.score) or "–",
+        table.add_row(Text(a.agent_id), str(a.conversations), records.fmt_score(a.score) or "–",
                       *(_rate_cell(a.met_rates[b], bar=True) for b in result.behaviours))
     return table
 
@@ -73,7 +74,7 @@ def conversations_table(result: AuditResult, top: int | None = None) -> Table:
         table.add_column(column, justify="right" if column in ("turns", "score") else "left")
     rows = ordering.worst_conversations_first(result)
     for r in _limit(rows, top, table, "conversations"):
-        table.add_row(r.conversation.conversation_id, r.conversation.agent_id,
+        table.add_row(Text(r.conversation.conversation_id), Text(r.conversation.agent_id),
                       str(len(r.conversation.turns)), records.fmt_score(r.score) or "–",
                       *(Text(r.verdicts[b].verdict, style=VERDICT_STYLE[r.verdicts[b].verdict])
                         for b in result.behaviours))
@@ -104,7 +105,7 @@ def print_audit(result: AuditResult, console: Console, by: str | None = None,
     console.print(f"Overall score: [bold]{overall}[/bold]")
     console.print(records.summary_line(result), markup=False, highlight=False, soft_wrap=True)
     for note in result.report.notes:
-        console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
+        console.print(one_line(f"note: {note}"), markup=False, highlight=False, soft_wrap=True)
 
 
 def highlighted(text: str, cues, style: str) -> Text:
@@ -143,14 +144,15 @@ def explain_view(result: ConversationResult, checklist: Checklist,
         title = f"turn {turn.index} · {turn.speaker}" + (
             f" ({turn.raw_speaker})" if turn.raw_speaker.lower() != turn.speaker else "") + (
             " inferred" if turn.role_inferred else "")
-        parts.append(Panel(Group(*lines), title=title, title_align="left",
+        parts.append(Panel(Group(*lines), title=Text(title), title_align="left",
                            border_style={AGENT: "cyan", CUSTOMER: "yellow"}.get(turn.speaker, "dim")))
     table = Table(title="Verdicts", title_justify="left")
     for column in ("behaviour", "verdict", "why"):
         table.add_column(column)
     for bid, verdict in result.verdicts.items():
-        table.add_row(f"{bid} — {checklist.behaviours[bid].title}",
-                      Text(verdict.verdict, style=VERDICT_STYLE[verdict.verdict]), verdict.reason)
+        table.add_row(Text(f"{bid} — {checklist.behaviours[bid].title}"),
+                      Text(verdict.verdict, style=VERDICT_STYLE[verdict.verdict]),
+                      Text(verdict.reason))
     parts.append(table)
     parts.append(Text(f"Score: {records.fmt_score(result.score) or 'n/a (nothing applied)'}",
                       style="bold"))
@@ -176,5 +178,5 @@ def checklist_view(checklist: Checklist) -> Group:
         if b.example:
             body += [Text("Meets: ", style="green") + Text(b.example.meets),
                      Text("Misses: ", style="red") + Text(b.example.misses)]
-        parts.append(Panel(Group(*body), title=f"{bid} — {b.title}", title_align="left"))
+        parts.append(Panel(Group(*body), title=Text(f"{bid} — {b.title}"), title_align="left"))
     return Group(*parts)

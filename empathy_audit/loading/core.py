@@ -10,7 +10,10 @@ import csv
 import gzip
 import io
 import json
+import math
+import os
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +27,11 @@ SUFFIXES = (".csv", ".json", ".jsonl", ".ndjson")
 CAPTION_SUFFIXES = (".vtt", ".srt")
 NAMED_ONLY_SUFFIXES = (".txt", ".md")
 TEXT_KINDS = ("vtt", "srt", "txt", "md")
+MAX_JSON_DEPTH = 100   # a transcript needs 3 or 4 levels; deeper is refused, not a RecursionError
+# The csv default (128 KiB) is less than a long transcript turn; every CSV reader of the
+# process shares this bound, so a long field reads the same from CSV as from JSON Lines.
+csv.field_size_limit(64 * 2 ** 20)
+GZIP_ERRORS = (OSError, EOFError, zlib.error)   # bad magic, truncated, corrupt deflate data
 
 # Canonical field -> accepted names, most specific first.
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
@@ -107,13 +115,21 @@ class FieldMap:
 
 # ---------------------------------------------------------------- reading bytes
 
+def is_gzip(path: Path) -> bool:
+    return path.name.lower().endswith(".gz")
+
+
+def gzip_error(path: Path, exc: Exception) -> UserError:
+    return UserError(f"not a valid gzip file ({exc})", file=str(path))
+
+
 def _open_text(path: Path, encoding: str) -> str:
     raw = path.read_bytes()
-    if path.suffix == ".gz":
+    if is_gzip(path):
         try:
             raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise UserError(f"not a valid gzip file ({exc})", file=str(path)) from None
+        except GZIP_ERRORS as exc:
+            raise gzip_error(path, exc) from None
     return decode_text(raw, str(path), encoding)
 
 
@@ -142,13 +158,26 @@ def format_of(path: Path) -> str:
                     f"(optionally .gz)", file=str(path))
 
 
+def files_under(directory: Path) -> list[Path]:
+    """Every file below ``directory``, sorted; a directory that cannot be read is an error,
+    as an unreadable file is (``Path.rglob`` skips it without a word)."""
+    def refuse(error: OSError):
+        raise UserError(f"cannot read directory: {error.strerror or error}",
+                        file=error.filename or str(directory))
+    found = []
+    for folder, _, names in os.walk(directory, onerror=refuse):
+        found.extend(Path(folder, name) for name in names)
+    return sorted(p for p in found if p.is_file())
+
+
 def expand_paths(paths: Iterable[str | Path], report: LoadReport) -> list[Path]:
-    """Files named directly, plus transcript files found under directories (sorted)."""
+    """Files named directly, plus transcript files found under directories (sorted); a file
+    reached twice (named and inside a named directory, or named twice) is read once."""
     files: list[Path] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file())
+            found = files_under(path)
             usable = [p for p in found if _is_transcript(p)]
             ignored = len(found) - len(usable)
             if ignored:
@@ -163,7 +192,17 @@ def expand_paths(paths: Iterable[str | Path], report: LoadReport) -> list[Path]:
             raise UserError("no such file or directory", file=str(path))
     if not files:
         raise UserError("no transcript files found in " + ", ".join(map(str, paths)))
-    return files
+    return _once_each(files, report)
+
+
+def _once_each(files: list[Path], report: LoadReport) -> list[Path]:
+    first: dict[Path, Path] = {}
+    for path in files:
+        first.setdefault(path.resolve(), path)
+    if len(first) < len(files):
+        report.notes.append(f"{len(files) - len(first)} file(s) given more than once "
+                            f"(named twice, or also inside a named directory); each read once")
+    return list(first.values())
 
 
 def _is_transcript(path: Path) -> bool:
@@ -265,11 +304,14 @@ class _Lines:
         return self._line
 
 
-def _parse_positioned(text: str, pos: int, lines: _Lines, source: str):
+def _parse_positioned(text: str, pos: int, lines: _Lines, source: str, depth: int = 0):
     """Decode the JSON value at ``pos``; return (value, end, line_of) where ``line_of`` maps
     id(dict) -> line for every object inside arrays of objects (turns and conversations)."""
     pos = _skip_ws(text, pos)
     if pos < len(text) and text[pos] in "[{":
+        if depth >= MAX_JSON_DEPTH:
+            _raise_at(text, pos, f"nested too deeply (more than {MAX_JSON_DEPTH} levels)",
+                      source, lines)
         opener = text[pos]
         closer = "]" if opener == "[" else "}"
         container: list | dict = [] if opener == "[" else {}
@@ -285,7 +327,7 @@ def _parse_positioned(text: str, pos: int, lines: _Lines, source: str):
                     _raise_at(text, pos, "expecting ':'", source, lines)
                 pos += 1
             start = _skip_ws(text, pos)
-            value, pos, inner = _parse_positioned(text, start, lines, source)
+            value, pos, inner = _parse_positioned(text, start, lines, source, depth + 1)
             line_of.update(inner)
             if isinstance(value, (dict, list)):
                 line_of.setdefault(id(value), lines.at(start))
@@ -347,11 +389,13 @@ def json_records(value, line_of: dict[int, int], lines: _Lines, start: int, sour
 
 
 def read_jsonl(text: str, source: str, fields: FieldMap) -> Iterator[RawTurn]:
-    return read_jsonl_lines(text.splitlines(), source, fields)
+    return read_jsonl_lines(text.split("\n"), source, fields)
 
 
 def read_jsonl_lines(lines: Iterable[str], source: str, fields: FieldMap) -> Iterator[RawTurn]:
-    """Turns from JSON Lines, one str per line as ``str.splitlines`` cuts them."""
+    """Turns from JSON Lines, one str per line cut at \\n only: U+2028, U+2029 and U+0085
+    are valid raw inside a JSON string (``str.splitlines`` breaks there), and the \\r of
+    \\r\\n is JSON whitespace."""
     for number, raw_line in enumerate(lines, start=1):
         if not raw_line.strip():
             continue
@@ -360,6 +404,8 @@ def read_jsonl_lines(lines: Iterable[str], source: str, fields: FieldMap) -> Ite
         except json.JSONDecodeError as exc:
             raise UserError(f"invalid JSON: {exc.msg} (column {exc.colno})", file=source,
                             line=number) from None
+        except RecursionError:
+            raise UserError("invalid JSON: nested too deeply", file=source, line=number) from None
         yield from _records(item, source, number, fields, {})
 
 
@@ -452,11 +498,18 @@ def _validate(raw: RawTurn) -> tuple[dict[str, str] | None, str | None]:
     return values, None
 
 
-def _turn_order(value: str) -> float | None:
+def _turn_order(value: str) -> int | float | None:
+    """The turn number, exact for integers of any size; None (keep the file order) when it is
+    no finite number: "nan" or "inf" cannot order anything."""
     try:
-        return float(value)
+        return int(value)
+    except ValueError:
+        pass
+    try:
+        number = float(value)
     except ValueError:
         return None
+    return number if math.isfinite(number) else None
 
 
 def parse_speaker_map(speaker_map: dict[str, str] | None) -> dict[str, str]:
@@ -494,9 +547,53 @@ def unknown_speaker_notes(counts: dict[str, int]) -> list[str]:
             for label, count in sorted(counts.items())]
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class UsableRows:
+    """What every reader does to a valid row, in memory or streamed: its role; lone surrogate
+    escapes (JSON's "\\ud800", not UTF-8) replaced by U+FFFD; its conversation id made
+    per-file, or refused when another file already used it; notes on what was changed."""
+
+    def __init__(self, roles: dict[str, str], ids_per_file: bool = False):
+        self.roles, self.ids_per_file = roles, ids_per_file
+        self.first_seen: dict[str, tuple[str, int]] = {}   # conversation id -> (file, line)
+        self.unknown_speakers: dict[str, int] = {}
+        self.repaired = 0
+
+    def accept(self, raw: RawTurn, values: dict[str, str]) -> dict[str, str]:
+        for key, value in values.items():
+            if not value.isascii() and _SURROGATE.search(value):
+                values[key] = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+                self.repaired += 1
+        if self.ids_per_file:
+            values["conversation_id"] = f"{raw.source}:{values['conversation_id']}"
+        self._check_one_file(values["conversation_id"], raw)
+        values["role"] = assign_role(values, self.roles)
+        if not values["role"]:
+            label = values["speaker"]
+            self.unknown_speakers[label] = self.unknown_speakers.get(label, 0) + 1
+        return values
+
+    def _check_one_file(self, conversation_id: str, raw: RawTurn) -> None:
+        seen = self.first_seen.setdefault(conversation_id, (raw.source, raw.line))
+        if seen[0] != raw.source:
+            raise UserError(f"conversation {conversation_id!r} is also in {seen[0]}:{seen[1]}; "
+                            f"ids must be unique across files, or pass --ids-per-file to "
+                            f"prefix each id with its file", file=raw.source, line=raw.line,
+                            key="conversation_id")
+
+    def notes(self) -> list[str]:
+        notes = unknown_speaker_notes(self.unknown_speakers)
+        if self.repaired:
+            notes.append(f"{self.repaired} value(s) held lone surrogate escapes (not valid "
+                         f"Unicode); each replaced by U+FFFD")
+        return notes
+
+
 def load(paths: Iterable[str | Path], *, field_map: dict[str, str] | None = None,
-         speaker_map: dict[str, str] | None = None,
-         encoding: str = "utf-8-sig", input_format: str | None = None,
+         speaker_map: dict[str, str] | None = None, encoding: str = "utf-8-sig",
+         ids_per_file: bool = False, input_format: str | None = None,
          allow_empty: bool = True) -> tuple[list[Conversation], LoadReport]:
     """Load every transcript file under ``paths`` into conversations, in input order.
 
@@ -505,9 +602,8 @@ def load(paths: Iterable[str | Path], *, field_map: dict[str, str] | None = None
     from . import formats   # the adapters import this module
     report = LoadReport()
     fields = FieldMap(field_map)
-    roles = parse_speaker_map(speaker_map)
+    usable = UsableRows(parse_speaker_map(speaker_map), ids_per_file)
     grouped: dict[str, list[tuple[RawTurn, dict[str, str]]]] = {}
-    unknown_speakers: dict[str, int] = {}
     for path in expand_paths(paths, report):
         source = str(path)
         report.files.append(source)
@@ -518,11 +614,9 @@ def load(paths: Iterable[str | Path], *, field_map: dict[str, str] | None = None
                 report.skipped.append(Skipped(source, raw.line, problem,
                                               event="__event__" in raw.fields))
                 continue
-            values["role"] = assign_role(values, roles)
-            if not values["role"]:
-                unknown_speakers[values["speaker"]] = unknown_speakers.get(values["speaker"], 0) + 1
+            values = usable.accept(raw, values)
             grouped.setdefault(values["conversation_id"], []).append((raw, values))
-    report.notes.extend(unknown_speaker_notes(unknown_speakers))
+    report.notes.extend(usable.notes())
     if not grouped and not allow_empty:
         raise formats.nothing_read(report.files, report, encoding)
     return [_conversation(cid, rows) for cid, rows in grouped.items()], report
