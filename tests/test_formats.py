@@ -335,6 +335,19 @@ def test_nothing_read_is_exit_2_saying_why_unless_allow_empty(run, tmp_path):
     assert not (tmp_path / "o").exists()
 
 
+def test_an_unrecognised_document_names_its_closest_shape(run, tmp_path):
+    path = write_json(tmp_path / "x.json", {"Transcript": [{"ParticipantId": "AGENT",
+                                                           "Text": "Hi"}]})
+    result = run("audit", path)
+    assert result.exit_code == 2
+    assert "closest recognised shape: amazon-connect, which needs Transcript[].Content" \
+        in result.stderr
+    turns = write_json(tmp_path / "t.json", [{"conversation_id": "1", "speaker": "agent"}])
+    result = run("audit", turns)
+    assert result.exit_code == 2 and "no recognised export shape" in result.stderr
+    assert "missing field 'text'" in result.stderr
+
+
 def test_input_format_forces_a_reader_and_formats_lists_them(run, tmp_path):
     path = write_json(tmp_path / "x.json", {"entries": [{"role": "AGENT", "text": "Hi"}]})
     result = run("audit", path, "--input-format", "intercom")

@@ -49,6 +49,10 @@ def read_document(text: str, source: str, fields: FieldMap,
         return
     value, line_of, lines, start = core.parse_json_document(text, source)
     adapter = _json_adapter(value, source, input_format)
+    if adapter is None and isinstance(value, dict) and core._turn_list_key(value) is None:
+        raise UserError("expected an array of turns or conversations, one conversation object "
+                        f"with a turns list, or a platform export; {_shape_of(value)}",
+                        file=source, line=lines.at(start))
     if adapter is None:
         yield from core.json_records(value, line_of, lines, start, source, fields)
     else:
@@ -104,6 +108,10 @@ def _closest_shape(path: Path, encoding: str) -> str | None:
     if path.suffix.lower() != ".json":
         return None
     value, *_ = core.parse_json_document(core._open_text(path, encoding), str(path))
+    return _shape_of(value)
+
+
+def _shape_of(value) -> str:
     found = closest(value)
     if found is None:
         return "no recognised export shape (see `empathy-audit formats`)"

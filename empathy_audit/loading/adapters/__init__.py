@@ -165,10 +165,18 @@ def closest(value) -> tuple[Adapter, list[str]] | None:
         if adapter.kind != "json":
             continue
         missing = adapter.missing(value)
-        met = sum(path.count(".") + 1 for path in adapter.needs if path not in missing)
+        met = sum(_steps_met(value, path) for path in adapter.needs)
         if met and (best is None or (met, -len(missing)) > best[0]):
             best = ((met, -len(missing)), adapter, missing)
     return (best[1], best[2]) if best else None
+
+
+def _steps_met(value, path: str) -> int:
+    """How many leading steps of ``path`` the document holds ("a[].b": "a[]" is one; a bare
+    "[]", any non-empty array, counts for nothing)."""
+    steps = path.split(".")
+    held = next((n for n in range(len(steps), 0, -1) if has_path(value, ".".join(steps[:n]))), 0)
+    return held - (held > 0 and steps[0] == "[]")
 
 
 _loaded = False
