@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from .errors import UserError
 
@@ -118,43 +118,64 @@ class Checklist(_Strict):
     negation_window: int = Field(default=3, ge=1, le=10)
     cues: dict[str, Cue]
     behaviours: dict[str, Behaviour]
+    # ("cues", id, "patterns", 0) -> "file:line", for errors found after loading (a regex
+    # that runs out of its time budget on a turn); keys of an extended parent are not here
+    _origins: dict[tuple, str] = PrivateAttr(default_factory=dict)
 
     @property
     def behaviour_ids(self) -> list[str]:
         return list(self.behaviours)
 
+    def origin(self, *path) -> str | None:
+        return self._origins.get(tuple(path))
+
 
 # ---------------------------------------------------------------- locating keys
 
-def _marks(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
-    """Path of every value in the document -> its 1-based line."""
-    found = {path: node.start_mark.line + 1}
+def _nodes(root: yaml.Node):
+    """(node, path) of every node of the tree in document order, each node once: a node an
+    alias repeats keeps the path where it first appeared (an alias bomb repeats a few nodes
+    exponentially many times, and must cost no more than its text)."""
+    walked: set[int] = set()
+    stack = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if id(node) in walked:
+            continue
+        walked.add(id(node))
+        yield node, path
+        stack.extend(reversed([(child, child_path)
+                               for child, child_path, _ in _children(node, path)]))
+
+
+def _children(node: yaml.Node, path: tuple):
+    """(child node, its path, the mark that locates it) for a mapping's values (located at
+    their key) and a sequence's items."""
     if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            child = path + (key.value,)
-            found[child] = key.start_mark.line + 1
-            found.update({p: line for p, line in _marks(value, child).items() if p != child})
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            found.update(_marks(item, path + (index,)))
+        return [(value, path + (key.value,), key.start_mark) for key, value in node.value]
+    if isinstance(node, yaml.SequenceNode):
+        return [(item, path + (index,), item.start_mark) for index, item in enumerate(node.value)]
+    return []
+
+
+def _marks(root: yaml.Node) -> dict[tuple, int]:
+    """Path of every value in the document -> its 1-based line."""
+    found: dict[tuple, int] = {(): root.start_mark.line + 1}
+    for node, path in _nodes(root):
+        for _, child_path, mark in _children(node, path):
+            found.setdefault(child_path, mark.line + 1)
     return found
 
 
-def _duplicate_key(node: yaml.Node, path: tuple = ()) -> tuple[tuple, int] | None:
-    if isinstance(node, yaml.MappingNode):
-        seen = set()
-        for key, value in node.value:
-            if key.value in seen:
-                return path + (key.value,), key.start_mark.line + 1
-            seen.add(key.value)
-            found = _duplicate_key(value, path + (key.value,))
-            if found:
-                return found
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            found = _duplicate_key(item, path + (index,))
-            if found:
-                return found
+def _duplicate_key(root: yaml.Node) -> tuple[tuple, int] | None:
+    """The first key repeated within one mapping, in document order."""
+    for node, path in _nodes(root):
+        if isinstance(node, yaml.MappingNode):
+            seen = set()
+            for key, _ in node.value:
+                if key.value in seen:
+                    return path + (key.value,), key.start_mark.line + 1
+                seen.add(key.value)
     return None
 
 
@@ -305,6 +326,8 @@ def parse_checklist(text: str, source: str = "<checklist>",
     _check_ids(checklist, locate)
     _check_references(checklist, locate)
     _check_patterns(checklist, locate)
+    checklist._origins = {path: f"{source}:{line}" for path, line in locate.marks.items()
+                          if path[:1] == ("cues",) and len(path) == 4}
     return checklist
 
 
@@ -363,13 +386,20 @@ def _check_references(checklist: Checklist, locate: _Locator) -> None:
 
 
 def _check_cycles(checklist: Checklist, locate: _Locator) -> None:
+    """Depth-first, each cue finished once: linear however the includes share cues (a
+    diamond of includes 24 levels deep is 2**24 paths but 48 cues)."""
+    finished: set[str] = set()
+
     def visit(cue_id: str, trail: tuple[str, ...]) -> None:
         if cue_id in trail:
             raise locate.error(("cues", trail[0], "includes"),
                                "cues include or require each other in a cycle: "
                                + " -> ".join(trail + (cue_id,)))
+        if cue_id in finished:
+            return
         for needed in checklist.cues[cue_id].depends_on:
             visit(needed, trail + (cue_id,))
+        finished.add(cue_id)
 
     for cue_id in checklist.cues:
         visit(cue_id, ())

@@ -51,8 +51,9 @@ def redact(
     field_map: MapOpt = None,
     encoding: EncodingOpt = "utf-8-sig",
 ):
-    """Replace emails, phones, card and account numbers, @handles, URL query strings, street
-    addresses and names with placeholders consistent within a conversation (<EMAIL_1>)."""
+    """Replace emails, phones, card, IBAN and account numbers, @handles, URL query strings,
+    addresses, IPs, dates of birth and names with placeholders consistent within a
+    conversation (<EMAIL_1>)."""
     if out is None and not check:
         raise UserError("give --out DIR for the redacted copies, or --check", key="--out")
     results = redact_paths(paths, names=_names(names), field_map=_pairs(field_map, "--map"),

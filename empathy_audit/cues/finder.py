@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..checklist import Checklist
+from ..errors import UserError
 from ..model import AGENT, CUSTOMER, Conversation, CueMatch, Turn
+from .bounded import SECONDS, BudgetExceeded, can_backtrack, exceeds_budget
 from .kinds import KINDS
 from .rules import EngagementMatcher, WordsMatcher, candidate_stems, normalize_quotes
 
@@ -71,11 +73,35 @@ class CueFinder:
         for cue_id in self.order:
             if self.checklist.cues[cue_id].speaker not in (turn.speaker, "any"):
                 continue
-            found = self.matchers[cue_id].find_on(seen)
+            try:
+                found = self.matchers[cue_id].find_on(seen)
+            except BudgetExceeded:
+                raise self._over_budget(cue_id, turn, seen.text) from None
             if found:
                 seen.found[cue_id] = found
         matches = [m for found in seen.found.values() for m in found]
         return sorted(set(matches), key=lambda m: (m.start, m.end, m.cue, m.how))
+
+
+    def _over_budget(self, cue_id: str, turn: Turn, text: str) -> UserError:
+        """The error for a cue whose regexes ran out of time on a turn, naming the pattern
+        that does so alone (and where the checklist has it) when one does."""
+        cue = self.checklist.cues[cue_id]
+        culprit = next(((field, index, pattern)
+                        for field in ("patterns", "exclude", "veto", "default_unless")
+                        for index, pattern in enumerate(getattr(cue, field) or ())
+                        if can_backtrack(pattern) and exceeds_budget(pattern, text)), None)
+        if culprit is None:
+            return UserError(f"the regexes of cue {cue_id!r} together take more than "
+                             f"{SECONDS:g} s on this turn; simplify them",
+                             file=turn.source, line=turn.line, key=f"cues.{cue_id}")
+        field, index, pattern = culprit
+        origin = self.checklist.origin("cues", cue_id, field, index)
+        return UserError(f"regex {pattern!r} of cue {cue_id!r}"
+                         + (f" ({origin})" if origin else "")
+                         + f" takes more than {SECONDS:g} s on this turn: it backtracks; "
+                           f"rewrite it without repeats that can take the same characters",
+                         file=turn.source, line=turn.line, key=f"cues.{cue_id}.{field}.{index}")
 
 
 class CustomerSoFar:

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from ..checklist import Checklist, Cue, compile_pattern, phrase_regex
 from ..model import AGENT, Conversation, CueMatch, Turn
+from ..redaction import KINDS as REDACTED_KINDS, WORD_KINDS
+from .bounded import compile_bounded
 from .factored import factor
 from .prefilter import Screened
 from .sentiment import locate_words, sentiment
@@ -33,8 +35,17 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?", re.IGNORECASE)
 # first: a pattern that starts with a class (not a group) lets ``re`` skip ahead in C to
 # where a URL can start, 2.3x faster.
 _URL = re.compile("[hHwW](?:(?<=[hH])[tT][tT][pP][sS\u017f]?://|(?<=[wW])[wW][wW]\\.)\\S+")
-# "[@#]\w+|<HANDLE_\d+>" (a redacted @handle is still one), one class first as _URL
-_HANDLE = re.compile(r"[@#<](?:(?<=[@#])\w+|(?<=<)HANDLE_\d+>)")
+# "[@#]\w+|<HANDLE_\d+>" (a redacted @handle is still one, and a redacted number still
+# none), one class first as _URL
+_HANDLE = re.compile(r"[@#<](?:(?<=[@#])\w+|(?<=<)(?:"
+                     + "|".join(k for k in REDACTED_KINDS if k not in WORD_KINDS) + r")_\d+>)")
+# An email is one word, and so is the placeholder redaction writes for an email, a name or a
+# username (<EMAIL_1>): redacting a turn keeps its count of words (README, "Redaction").
+# The "@" and domain of an email, "@" first so that ``re`` skips ahead to it in C (a third of
+# the time of the whole address's pattern); the local part is found backwards (_emails).
+_EMAIL_AT = re.compile(r"@(?<=[\w.+-]@)[\w-]+(?:\.[\w-]+)+")
+_WORD_PLACEHOLDER = re.compile(r"<(?:" + "|".join(WORD_KINDS) + r")_\d+>")
+_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
 _NOT_LETTER_TO_SPACE = bytes(c if chr(c).isascii() and chr(c).isalpha() else 32
                              for c in range(256))
 _SIGNATURE = re.compile(r"(?:\s[\^*~-]\s?[A-Za-z]{1,4}|\s/[A-Za-z]{1,4})\s*$")
@@ -99,8 +110,10 @@ class WordsMatcher:
             return []
         text = seen.text
         found = self.find_words(text)
-        found += [CueMatch(self.cue_id, m.start, m.end, m.text, f"via {included}")
-                  for included in self.includes for m in seen.found.get(included, [])]
+        # once each: cues that include each other in diamonds would double them per level
+        found += list(dict.fromkeys(
+            CueMatch(self.cue_id, m.start, m.end, m.text, f"via {included}")
+            for included in self.includes for m in seen.found.get(included, [])))
         if not found and self.uses_sentiment:
             found = self.find_sentiment(text)
         if not found:
@@ -187,8 +200,8 @@ def _combine(patterns: list[str], phrases: Sequence[str] = ()) -> Screened | Non
     alternatives = [phrase_regex(p) for p in phrases] + list(patterns)
     if not alternatives:
         return None
-    # the same matches as "(?:a)|(?:b)|..."
-    return Screened(re.compile(factor(alternatives), re.IGNORECASE))
+    # the same matches as "(?:a)|(?:b)|...", in re or, when it could backtrack, with a budget
+    return Screened(compile_bounded(factor(alternatives), re.IGNORECASE, tuple(patterns)))
 
 
 
@@ -221,7 +234,36 @@ def _stem(word: str) -> str:
 @lru_cache(maxsize=4)   # an agent turn is stripped for its template, then for its words
 def _strip_noise(text: str) -> str:
     text = _URL.sub(lambda m: " " * len(m.group()), text)
+    if "@" in text:
+        text = _emails_as_words(text)
+    if "<" in text:
+        text = _WORD_PLACEHOLDER.sub(_one_word, text)
     return _HANDLE.sub(lambda m: " " * len(m.group()), text)
+
+
+def _emails_as_words(text: str) -> str:
+    """``(?<![\\w.+-])[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+`` replaced by :func:`_one_word`."""
+    pieces, last = [], 0
+    for match in _EMAIL_AT.finditer(text):
+        start = match.start()
+        while start > last and _in_local_part(text[start - 1]):
+            start -= 1
+        if start == last and start and _in_local_part(text[start - 1]):
+            continue   # the local part would run into the address before
+        pieces += [text[last:start], _one_word(text[start:match.end()])]
+        last = match.end()
+    return "".join(pieces) + text[last:] if pieces else text
+
+
+def _in_local_part(char: str) -> bool:
+    return char.isalnum() or char in "_.+-"
+
+
+def _one_word(match: re.Match | str) -> str:
+    """The match as one capitalised word of the same length: a word for the engagement cue,
+    left out of reply templates (canned_key drops capitalised words), offsets unchanged."""
+    text = match if isinstance(match, str) else match.group()
+    return _NOT_ALNUM.sub("X", text).upper()
 
 
 @lru_cache(maxsize=1 << 15)   # as _stem: the same words recur turn after turn
