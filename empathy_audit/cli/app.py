@@ -7,6 +7,8 @@ import functools
 import os
 import sys
 import traceback
+from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -199,6 +201,36 @@ IdsPerFileOpt = Annotated[bool, typer.Option(
                            "file (default: an id in two files is an error).")]
 
 
+# ---- input formats and roles (issue 13): --input-format, --roles, --allow-empty
+class Roles(str, Enum):
+    labels = "labels"
+    infer = "infer"
+
+
+InputFormatOpt = Annotated[Optional[str], typer.Option(
+    "--input-format", help="Read every input as this format (see `empathy-audit formats`; "
+                           "default: recognised from each file).")]
+RolesOpt = Annotated[Roles, typer.Option(
+    "--roles", help="labels: roles from the input's speaker labels; infer: also name agent "
+                    "and customer among speaker/channel numbers (spk_0, ch_1) from their "
+                    "words, marked '(inferred)' in turns.csv.")]
+AllowEmptyOpt = Annotated[bool, typer.Option(
+    "--allow-empty", help="Exit 0 when the input holds no conversation (default: exit 2 "
+                          "saying why).")]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How inputs are read and roles named: the issue-13 options, passed as one."""
+    input_format: str | None = None
+    roles: Roles = Roles.labels
+    allow_empty: bool = False
+
+    def options(self) -> dict:
+        return {"input_format": self.input_format, "allow_empty": self.allow_empty,
+                "infer_roles": self.roles is Roles.infer}
+
+
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar on stderr.")]
 ExcludeOpt = Annotated[Optional[list[str]], typer.Option(
     "--exclude", help="Skip files under the given folders that match this glob, e.g. "
@@ -206,14 +238,15 @@ ExcludeOpt = Annotated[Optional[list[str]], typer.Option(
 
 
 def run_audit_command(paths, checklist, field_map, speakers, encoding, strict=False,
-                      quiet=False, ids_per_file=False, exclude=()):
+                      quiet=False, ids_per_file=False, exclude=(),
+                      reading: Reading = Reading()):
     """Shared by every command that audits: options in, AuditResult out. Shows a progress
     bar on stderr for long runs, unless quiet or stderr is not a terminal."""
     with ScoringProgress(stderr, enabled=not quiet) as progress:
         result = run_audit(paths, checklist, field_map=_pairs(field_map, "--map"),
                            speaker_map=_pairs(speakers, "--speaker"), encoding=encoding,
                            ids_per_file=ids_per_file, progress=progress,
-                           exclude=exclude or ())
+                           exclude=exclude or (), **reading.options())
     if strict:
         check_strict(result.report)
     return result
@@ -221,7 +254,7 @@ def run_audit_command(paths, checklist, field_map, speakers, encoding, strict=Fa
 
 def run_streamed_command(paths, checklist, field_map, speakers, encoding, strict, *,
                          export_dir, jobs, engine, scheduler, ids_per_file=False, quiet=False,
-                         exclude=()):
+                         exclude=(), reading: Reading = Reading()):
     """The same audit, streamed in chunks to worker processes or a Dask cluster; the
     conversations go to the exports and only the summary comes back."""
     with ScoringProgress(stderr, enabled=not quiet) as progress:
@@ -230,13 +263,14 @@ def run_streamed_command(paths, checklist, field_map, speakers, encoding, strict
                             speaker_map=_pairs(speakers, "--speaker"), encoding=encoding,
                             ids_per_file=ids_per_file,
                             on_scanned=check_strict if strict else None, progress=progress,
-                            exclude=exclude or ())
+                            exclude=exclude or (), **reading.options())
 
 
 def check_strict(report) -> None:
-    """--strict: any skipped row is an error."""
-    if report.skipped:
-        first = report.skipped[0]
+    """--strict: any skipped row is an error (events and media of an export are not rows)."""
+    skipped = [s for s in report.skipped if not s.event]
+    if skipped:
+        first = skipped[0]
         raise UserError(f"row skipped: {first.reason} (--strict; "
-                        f"{len(report.skipped)} row(s) in all)",
+                        f"{len(skipped)} row(s) in all)",
                         file=first.source, line=first.line)

@@ -12,9 +12,10 @@ from ..checklist import load_checklist, select_behaviours
 from ..errors import UserError
 from ..formatters import csv_export, terminal
 from . import ci
-from .app import (ChecklistOpt, EncodingOpt, ExcludeOpt, IdsPerFileOpt, MapOpt, PathsArg,
-                  QuietOpt, SpeakerOpt, app, run_audit_command, run_streamed_command, say,
-                  stderr, stdout, user_errors)
+from .app import (AllowEmptyOpt, ChecklistOpt, EncodingOpt, ExcludeOpt, IdsPerFileOpt,
+                  InputFormatOpt, MapOpt, PathsArg, QuietOpt, Reading, Roles, RolesOpt,
+                  SpeakerOpt, app, run_audit_command, run_streamed_command, say, stderr, stdout,
+                  user_errors)
 
 
 class By(str, Enum):
@@ -76,6 +77,10 @@ def audit(
         "dask extra).")] = Engine.local,
     scheduler: Annotated[Optional[str], typer.Option(
         help="Dask scheduler address, e.g. tcp://host:8786 (default: a local cluster).")] = None,
+    # input formats and roles (issue 13)
+    input_format: InputFormatOpt = None,
+    roles: RolesOpt = Roles.labels,
+    allow_empty: AllowEmptyOpt = False,
 ):
     """Score every agent turn, then print per-agent and per-behaviour tables.
 
@@ -89,6 +94,7 @@ def audit(
     130/143 interrupted (Ctrl-C/SIGTERM)."""
     options = ci.CiOptions(format, output, fail_under, tuple(require or ()), fail_on_critical,
                            exit_zero, expect, update_expected, max_annotations)
+    reading = Reading(input_format, roles, allow_empty)
     checklist_model = select_behaviours(load_checklist(checklist), select or (), ignore or ())
     required = ci.check_options(options, checklist_model)
     expected = ci.expected_before(options)
@@ -99,14 +105,15 @@ def audit(
             say(stderr, "note: this output needs every conversation, so the audit runs in "
                         "memory in this process; --jobs and --engine are not used")
         result = run_audit_command(paths, checklist_model, field_map, speakers, encoding,
-                                   strict, quiet, ids_per_file, exclude)
+                                   strict, quiet, ids_per_file, exclude, reading)
         if export_dir is not None:
             csv_export.write_exports(result, export_dir)
     else:
         result = run_streamed_command(paths, checklist_model, field_map, speakers, encoding,
                                       strict, export_dir=export_dir, jobs=jobs,
                                       engine=engine.value, scheduler=scheduler, quiet=quiet,
-                                      ids_per_file=ids_per_file, exclude=exclude)
+                                      ids_per_file=ids_per_file, exclude=exclude,
+                                      reading=reading)
     code = ci.report(result, checklist_model, options, required, expected,
                      table_view={"by": by.value if by else None, "top": top})
     if export_dir is not None:
@@ -129,6 +136,8 @@ def explain(
         "--turn", "-t", help="Jump to this turn (its number in the input, or from 0 when the "
         "input has none): show it with --context turns around it.")] = None,
     context: Annotated[int, typer.Option(min=0, help="Turns shown either side of --turn.")] = 2,
+    input_format: InputFormatOpt = None,
+    roles: RolesOpt = Roles.labels,
     pager: Annotated[Optional[bool], typer.Option(
         "--pager/--no-pager", help="Page the output (default: when it is longer than the "
                                    "terminal).")] = None,
@@ -136,7 +145,7 @@ def explain(
     """Show one conversation turn by turn: cues with the deciding words, met and missed."""
     checklist_model = load_checklist(checklist)
     result = run_audit_command(path, checklist_model, field_map, speakers, encoding,
-                               ids_per_file=ids_per_file)
+                               ids_per_file=ids_per_file, reading=Reading(input_format, roles))
     found = next((r for r in result.conversations
                   if r.conversation.conversation_id == conversation), None)
     if found is None:

@@ -109,17 +109,24 @@ class CueFinder:
 
 
 class CustomerSoFar:
-    """The customer's turns before the current one, each tokenized once (not once per reply)."""
+    """The customer's turns before the current one, each tokenized once (not once per reply),
+    indexed by stem so that a reply looks up its own words instead of rereading all of theirs
+    (linear, not quadratic, in the turns of a long call)."""
 
     def __init__(self):
-        self.words: list[tuple[str, str]] = []
+        self.by_stem: dict[str, set[str]] = {}   # stem -> the words the customer wrote it as
         self.turns = 0
         self.chars = 0
 
     def add(self, text: str) -> None:
-        self.words += candidate_stems(normalize_quotes(text))
+        for word, stem in candidate_stems(normalize_quotes(text)):
+            self.by_stem.setdefault(stem, set()).add(word)
         self.turns += 1
         self.chars += len(text)
+
+    def said(self, stem: str, ignore: frozenset[str]) -> bool:
+        """Whether the customer wrote ``stem`` as a word ``ignore`` does not hold."""
+        return stem not in ignore and any(w not in ignore for w in self.by_stem.get(stem, ()))
 
     @property
     def said_anything(self) -> bool:

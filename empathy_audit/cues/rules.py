@@ -368,12 +368,11 @@ class EngagementMatcher:
     def find_on(self, seen: TurnSeen) -> list[CueMatch]:
         if not seen.customer.said_anything:
             return []
-        return self.find(seen.turn, seen.customer.words, seen.last_customer_cues,
-                         set(seen.found))
+        return self.find(seen.turn, seen.customer, seen.last_customer_cues, set(seen.found))
 
-    def find(self, turn: Turn, their_words: Sequence[tuple[str, str]],
-             last_customer_cues: set[str], own_cues: set[str]) -> list[CueMatch]:
-        """``their_words``: candidate_stems of the customer's earlier turns."""
+    def find(self, turn: Turn, customer, last_customer_cues: set[str],
+             own_cues: set[str]) -> list[CueMatch]:
+        """``customer``: the customer's earlier turns (``finder.CustomerSoFar``)."""
         key = canned_key(turn.text) if self.canned_min_repeats else ""
         if key and self.canned[key] >= self.canned_min_repeats:
             return []   # canned: sent to many customers, whatever its words
@@ -382,9 +381,8 @@ class EngagementMatcher:
             self.unacknowledged[0] in last_customer_cues and self.unacknowledged[1] not in own_cues
         found = [] if ignores_them else self.words.find_words(text)
         ignore = self.ignore | brand_words(turn.agent_id)
-        theirs = {stem for word, stem in their_words if word not in ignore and stem not in ignore}
         mine = content_words(text, ignore)
-        shared = [w for w in mine if w in theirs]
+        shared = [w for w in mine if customer.said(w, ignore)]
         if len(shared) >= self.min_shared_words:
             found += [CueMatch(self.cue_id, s, e, text[s:e], "shared-words")
                       for w in shared for s, e in mine[w][:1]]

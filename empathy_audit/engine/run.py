@@ -34,7 +34,8 @@ def stream_audit(paths: Iterable[str | Path], checklist: Checklist | str | Path 
                  on_scanned: Callable[[LoadReport], None] | None = None,
                  turns_per_chunk: int | None = None,
                  progress: Callable[[int, int, int], None] | None = None,
-                 exclude: Iterable[str] = ()) -> AuditResult:
+                 exclude: Iterable[str] = (), input_format: str | None = None,
+                 allow_empty: bool = True, infer_roles: bool = False) -> AuditResult:
     """Audit ``paths`` with bounded memory; write the CSV exports to ``export_dir`` if given.
 
     ``on_scanned`` sees the load report after the first pass, before any scoring (``--strict``
@@ -45,7 +46,8 @@ def stream_audit(paths: Iterable[str | Path], checklist: Checklist | str | Path 
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
     if not isinstance(checklist, Checklist):
         checklist = load_checklist(checklist)
-    source = Source.of(paths, field_map, speaker_map, encoding, ids_per_file, exclude)
+    source = Source.of(paths, field_map, speaker_map, encoding, ids_per_file, exclude,
+                       input_format, allow_empty)
     counter = ReplyCounter(canned_thresholds(checklist))
     scanned = scan(source, counter.add)
     if on_scanned:
@@ -56,7 +58,7 @@ def stream_audit(paths: Iterable[str | Path], checklist: Checklist | str | Path 
     # Worker processes and Dask workers compile their own cue finder; this process needs
     # one only when it scores the chunks itself.
     finder = CueFinder(checklist) if engine == "local" and jobs <= 1 else None
-    scorer = ChunkScorer(checklist, counter.counts, finder)
+    scorer = ChunkScorer(checklist, counter.counts, finder, infer_roles)
     del counter   # its per-template table is no longer needed
     exports = StreamedExports(export_dir, partial_result(checklist, [])) if export_dir else None
     try:

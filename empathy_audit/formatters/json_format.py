@@ -44,7 +44,9 @@ def _conversation(r) -> dict:
                          "met_turns": [numbers[i] for i in v.met_turns],
                          "missed_turns": [numbers[i] for i in v.missed_turns]}
                      for b, v in r.verdicts.items()},
+        **({"role_check": r.role_note} if r.role_note else {}),
         "turns": [{"turn": number, "speaker": t.speaker, "source_line": t.line,
+                   **({"role_inferred": True} if t.role_inferred else {}),
                    "cues": [{"cue": m.cue, "start": m.start, "end": m.end, "text": m.text,
                              "how": m.how} for m in cues]}
                   for t, number, cues in zip(r.conversation.turns, numbers, r.cues)],

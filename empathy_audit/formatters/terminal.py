@@ -254,7 +254,8 @@ def explain_view(result: ConversationResult, checklist: Checklist,
             lines.append(Text(f"  ✗ {bid} expected here: {result.verdicts[bid].reason}",
                               style="bold red"))
         title = f"turn {turn.number} · {turn.speaker}" + (
-            f" ({turn.raw_speaker})" if turn.raw_speaker.lower() != turn.speaker else "")
+            f" ({turn.raw_speaker})" if turn.raw_speaker.lower() != turn.speaker else "") + (
+            " inferred" if turn.role_inferred else "")
         parts.append(Panel(Group(*lines), title=Text(title), title_align="left",
                            border_style={AGENT: "cyan", CUSTOMER: "yellow"}.get(turn.speaker, "dim")))
     table = Table(title="Verdicts", title_justify="left")

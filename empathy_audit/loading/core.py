@@ -24,6 +24,11 @@ from ..errors import UserError
 from ..model import AGENT, CUSTOMER, OTHER, Conversation, LoadReport, Skipped, Turn
 
 SUFFIXES = (".csv", ".json", ".jsonl", ".ndjson")
+# Captions are found in directories; plain text (.txt, .md) is read only when named, so a
+# directory's README or notes never become transcripts.
+CAPTION_SUFFIXES = (".vtt", ".srt")
+NAMED_ONLY_SUFFIXES = (".txt", ".md")
+TEXT_KINDS = ("vtt", "srt", "txt", "md")
 MAX_JSON_DEPTH = 100   # a transcript needs 3 or 4 levels; deeper is refused, not a RecursionError
 # The csv default (128 KiB) is less than a long transcript turn; every CSV reader of the
 # process shares this bound, so a long field reads the same from CSV as from JSON Lines.
@@ -165,10 +170,11 @@ def format_of(path: Path) -> str:
     name = path.name.lower()
     if name.endswith(".gz"):
         name = name[:-3]
-    for suffix in SUFFIXES:
+    for suffix in SUFFIXES + CAPTION_SUFFIXES + NAMED_ONLY_SUFFIXES:
         if name.endswith(suffix):
             return "jsonl" if suffix == ".ndjson" else suffix[1:]
-    raise UserError(f"unsupported file type; expected one of {', '.join(SUFFIXES)} "
+    raise UserError(f"unsupported file type; expected one of "
+                    f"{', '.join(SUFFIXES + CAPTION_SUFFIXES + NAMED_ONLY_SUFFIXES)} "
                     f"(optionally .gz)", file=str(path))
 
 
@@ -200,7 +206,8 @@ def expand_paths(paths: Iterable[str | Path], report: LoadReport,
             ignored = len(found) - len(usable)
             if ignored:
                 report.notes.append(f"{path}: ignored {ignored} file(s) that are not "
-                                    f"CSV, JSON or JSON Lines")
+                                    f"CSV, JSON, JSON Lines, WebVTT or SRT (name .txt/.md "
+                                    f"transcripts one by one)")
             files.extend(usable)
         elif path.is_file():
             format_of(path)
@@ -243,7 +250,7 @@ def _discover(folder: Path, report: LoadReport, exclude: tuple[str, ...]) -> lis
 
 def _is_transcript(path: Path) -> bool:
     name = path.name.lower().removesuffix(".gz")
-    return name.endswith(SUFFIXES) and not path.name.startswith(".")
+    return name.endswith(SUFFIXES + CAPTION_SUFFIXES) and not path.name.startswith(".")
 
 
 def _sniff(raw: bytes) -> str:
@@ -410,11 +417,22 @@ def _raise_at(text: str, pos: int, msg: str, source: str, lines: _Lines):
 
 
 def read_json(text: str, source: str, fields: FieldMap) -> Iterator[RawTurn]:
+    yield from json_records(*parse_json_document(text, source), source, fields)
+
+
+def parse_json_document(text: str, source: str):
+    """(value, line_of, lines, start): the whole document, with the line of every object."""
     lines = _Lines(text)
     start = _skip_ws(text, 0)
     value, end, line_of = _parse_positioned(text, start, lines, source)
     if _skip_ws(text, end) != len(text):
         _raise_at(text, _skip_ws(text, end), "extra data after the JSON value", source, lines)
+    return value, line_of, lines, start
+
+
+def json_records(value, line_of: dict[int, int], lines: _Lines, start: int, source: str,
+                 fields: FieldMap) -> Iterator[RawTurn]:
+    """Turns of a generic JSON document: turns, conversations, or one conversation object."""
     if isinstance(value, dict):
         if _turn_list_key(value) is None:
             raise UserError("expected an array of turns or conversations, or one conversation "
@@ -460,6 +478,11 @@ def _records(item, source: str, line: int, fields: FieldMap,
     """Turns from one top-level JSON item: a turn object or a conversation object."""
     if not isinstance(item, dict):
         yield RawTurn({}, source, line)   # reported as skipped: not an object
+        return
+    from .adapters import platform_turns   # the adapters import this module
+    adapted = platform_turns(item, source, line, line_of)
+    if adapted is not None:   # one platform export a line, or an array of them
+        yield from adapted
         return
     list_key = _turn_list_key(item)
     if list_key is None:
@@ -521,6 +544,10 @@ def _validate(raw: RawTurn) -> tuple[dict[str, str] | None, str | None]:
     for name in REQUIRED:
         if name not in raw.fields:
             return None, f"missing field {name!r}"
+    for name, value in raw.fields.items():
+        if isinstance(value, (dict, list)):   # never a Python repr as text
+            held = "an object" if isinstance(value, dict) else "a list"
+            return None, f"field {name!r} holds {held}, not text"
     if not values["conversation_id"]:
         return None, "empty conversation_id"
     if not values["speaker"]:
@@ -552,6 +579,31 @@ def parse_speaker_map(speaker_map: dict[str, str] | None) -> dict[str, str]:
     return custom
 
 
+def assign_role(values: dict[str, str], roles: dict[str, str]) -> str:
+    """The turn's role: a --speaker mapping first, then the role its format declares, then
+    the speaker label read as a role word; "" when none says."""
+    label = values["speaker"].strip().lower().replace("-", "_").replace(" ", "_")
+    declared = values.pop("role", "")
+    if label in roles:
+        return roles[label]
+    if declared:
+        return declared if declared in (AGENT, CUSTOMER, OTHER) else \
+            normalize_speaker(declared) or ""
+    return normalize_speaker(values["speaker"]) or ""
+
+
+# Speaker or channel numbers (diarized calls, stereo channels): --roles infer may name them.
+NUMBERED_LABEL = re.compile(r"^(?:spk|speaker|ch|channel)[ _-]?\d{1,3}$", re.IGNORECASE)
+
+
+def unknown_speaker_notes(counts: dict[str, int]) -> list[str]:
+    """One note per unrecognised speaker label, in label order."""
+    return [f"{count} turn(s) with unrecognised speaker {label!r} kept as 'other' (never "
+            f"scored); map it with --speaker {label}=agent"
+            + (" or let --roles infer name it" if NUMBERED_LABEL.match(label) else "")
+            for label, count in sorted(counts.items())]
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -574,7 +626,7 @@ class UsableRows:
         if self.ids_per_file:
             values["conversation_id"] = f"{raw.source}:{values['conversation_id']}"
         self._check_one_file(values["conversation_id"], raw)
-        values["role"] = normalize_speaker(values["speaker"], self.roles) or ""
+        values["role"] = assign_role(values, self.roles)
         if not values["role"]:
             label = values["speaker"]
             self.unknown_speakers[label] = self.unknown_speakers.get(label, 0) + 1
@@ -589,9 +641,7 @@ class UsableRows:
                             key="conversation_id")
 
     def notes(self) -> list[str]:
-        notes = [f"{count} turn(s) with unrecognised speaker {label!r} kept as 'other' "
-                 f"(never scored); map it with --speaker {label}=agent"
-                 for label, count in sorted(self.unknown_speakers.items())]
+        notes = unknown_speaker_notes(self.unknown_speakers)
         if self.repaired:
             notes.append(f"{self.repaired} value(s) held lone surrogate escapes (not valid "
                          f"Unicode); each replaced by U+FFFD")
@@ -600,9 +650,14 @@ class UsableRows:
 
 def load(paths: Iterable[str | Path], *, field_map: dict[str, str] | None = None,
          speaker_map: dict[str, str] | None = None, encoding: str = "utf-8-sig",
-         ids_per_file: bool = False,
-         exclude: Iterable[str] = ()) -> tuple[list[Conversation], LoadReport]:
-    """Load every transcript file under ``paths`` into conversations, in input order."""
+         ids_per_file: bool = False, exclude: Iterable[str] = (),
+         input_format: str | None = None,
+         allow_empty: bool = True) -> tuple[list[Conversation], LoadReport]:
+    """Load every transcript file under ``paths`` into conversations, in input order.
+
+    ``input_format`` forces a reader (see :mod:`formats`). With ``allow_empty=False`` (the
+    command line's default), no conversation at all is an error saying why."""
+    from . import formats   # the adapters import this module
     report = LoadReport()
     fields = FieldMap(field_map)
     usable = UsableRows(parse_speaker_map(speaker_map), ids_per_file)
@@ -611,14 +666,17 @@ def load(paths: Iterable[str | Path], *, field_map: dict[str, str] | None = None
         source = str(path)
         report.files.append(source)
         text = _open_text(path, encoding)
-        for raw in READERS[format_of(path)](text, source, fields):
+        for raw in formats.raw_turns(path, text, fields, input_format):
             values, problem = _validate(raw)
             if problem:
-                report.skipped.append(Skipped(source, raw.line, problem))
+                report.skipped.append(Skipped(source, raw.line, problem,
+                                              event="__event__" in raw.fields))
                 continue
             values = usable.accept(raw, values)
             grouped.setdefault(values["conversation_id"], []).append((raw, values))
     report.notes.extend(usable.notes())
+    if not grouped and not allow_empty:
+        raise formats.nothing_read(report.files, report, encoding)
     return [_conversation(cid, rows) for cid, rows in grouped.items()], report
 
 
