@@ -8,6 +8,7 @@ catastrophically.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -67,6 +68,7 @@ class FeatureSpec(_Strict):
 
 class Cue(_Strict):
     description: str = ""
+    label: str = ""                  # what reasons call it ("no follow-up in ..."); default: the id
     speaker: Literal["customer", "agent", "any"] = "any"
     kind: str = "words"              # a kind of cues/kinds.py
     phrases: list[str] = []          # literal, case-insensitive, whole words
@@ -91,7 +93,7 @@ class Cue(_Strict):
     @field_validator("kind")
     @classmethod
     def _known_kind(cls, kind: str) -> str:
-        from .cues.kinds import KINDS   # here: the kinds' matchers import this module
+        from .cues.kinds import KINDS  # here: the kinds' matchers import this module
         if kind not in KINDS:
             raise ValueError(f"unknown cue kind {kind!r}; kinds: {', '.join(KINDS)}")
         return kind
@@ -143,6 +145,9 @@ class Checklist(_Strict):
     behaviours: dict[str, Behaviour]
     # cue id -> its loaded model (kind: learned); travels with the checklist to workers
     _learned_models: dict = PrivateAttr(default_factory=dict)
+    # ("cues", id, "patterns", 0) -> "file:line", for errors found after loading (a regex
+    # that runs out of its time budget on a turn); keys of an extended parent are not here
+    _origins: dict[tuple, str] = PrivateAttr(default_factory=dict)
 
     @property
     def behaviour_ids(self) -> list[str]:
@@ -152,38 +157,56 @@ class Checklist(_Strict):
     def learned_models(self) -> dict:
         return self._learned_models
 
+    def origin(self, *path) -> str | None:
+        return self._origins.get(tuple(path))
+
 
 # ---------------------------------------------------------------- locating keys
 
-def _marks(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
-    """Path of every value in the document -> its 1-based line."""
-    found = {path: node.start_mark.line + 1}
+def _nodes(root: yaml.Node):
+    """(node, path) of every node of the tree in document order, each node once: a node an
+    alias repeats keeps the path where it first appeared (an alias bomb repeats a few nodes
+    exponentially many times, and must cost no more than its text)."""
+    walked: set[int] = set()
+    stack = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if id(node) in walked:
+            continue
+        walked.add(id(node))
+        yield node, path
+        stack.extend(reversed([(child, child_path)
+                               for child, child_path, _ in _children(node, path)]))
+
+
+def _children(node: yaml.Node, path: tuple):
+    """(child node, its path, the mark that locates it) for a mapping's values (located at
+    their key) and a sequence's items."""
     if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            child = path + (key.value,)
-            found[child] = key.start_mark.line + 1
-            found.update({p: line for p, line in _marks(value, child).items() if p != child})
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            found.update(_marks(item, path + (index,)))
+        return [(value, path + (key.value,), key.start_mark) for key, value in node.value]
+    if isinstance(node, yaml.SequenceNode):
+        return [(item, path + (index,), item.start_mark) for index, item in enumerate(node.value)]
+    return []
+
+
+def _marks(root: yaml.Node) -> dict[tuple, int]:
+    """Path of every value in the document -> its 1-based line."""
+    found: dict[tuple, int] = {(): root.start_mark.line + 1}
+    for node, path in _nodes(root):
+        for _, child_path, mark in _children(node, path):
+            found.setdefault(child_path, mark.line + 1)
     return found
 
 
-def _duplicate_key(node: yaml.Node, path: tuple = ()) -> tuple[tuple, int] | None:
-    if isinstance(node, yaml.MappingNode):
-        seen = set()
-        for key, value in node.value:
-            if key.value in seen:
-                return path + (key.value,), key.start_mark.line + 1
-            seen.add(key.value)
-            found = _duplicate_key(value, path + (key.value,))
-            if found:
-                return found
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            found = _duplicate_key(item, path + (index,))
-            if found:
-                return found
+def _duplicate_key(root: yaml.Node) -> tuple[tuple, int] | None:
+    """The first key repeated within one mapping, in document order."""
+    for node, path in _nodes(root):
+        if isinstance(node, yaml.MappingNode):
+            seen = set()
+            for key, _ in node.value:
+                if key.value in seen:
+                    return path + (key.value,), key.start_mark.line + 1
+                seen.add(key.value)
     return None
 
 
@@ -204,7 +227,8 @@ class _Locator:
 def _has_nested_unbounded_repeat(pattern: str) -> bool:
     """True for the classic catastrophic shapes: a repeated group that itself contains an
     unbounded repeat, like ``(a+)+`` or ``(\\w*\\s?)*``."""
-    from re import _constants as c, _parser as parser   # stdlib's own regex parser
+    from re import _constants as c  # stdlib's own regex parser
+    from re import _parser as parser
 
     repeats = (c.MAX_REPEAT, c.MIN_REPEAT)
 
@@ -258,17 +282,59 @@ def phrase_regex(phrase: str) -> str:
 
 # ---------------------------------------------------------------- loading
 
-def default_checklist_path() -> Path:
-    packaged = resources.files("empathy_audit") / "checklists" / "default.yaml"
-    if packaged.is_file():
+def bundled_checklists_dir() -> Path:
+    packaged = resources.files("empathy_audit") / "checklists"
+    if packaged.is_dir():          # an installed wheel
         return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "checklists" / "default.yaml"
+    return Path(__file__).resolve().parent.parent / "checklists"   # a source checkout
+
+
+def bundled_checklists() -> dict[str, Path]:
+    """The checklists that ship with the package, by name: default and the examples."""
+    root = bundled_checklists_dir()
+    return {"default": root / "default.yaml",
+            **{path.stem: path for path in sorted((root / "examples").glob("*.y*ml"))}}
+
+
+def default_checklist_path() -> Path:
+    return bundled_checklists()["default"]
+
+
+def resolve_checklist(name: str | Path | None, relative_to: Path = Path()) -> Path:
+    """A checklist file, or the bundled checklist of that name (a bare name with no
+    extension that is not a file): `--checklist avoid-blame`, `extends: default`."""
+    if name is None:
+        return default_checklist_path()
+    path = relative_to / name
+    if path.exists() or Path(name).suffix or len(Path(name).parts) > 1:
+        return path
+    bundled = bundled_checklists()
+    if str(name) not in bundled:
+        raise UserError(f"no checklist file or bundled checklist named {str(name)!r} "
+                        f"(bundled: {', '.join(bundled)})", key="checklist")
+    return bundled[str(name)]
+
+
+def select_behaviours(checklist: Checklist, select: Iterable[str] = (),
+                      ignore: Iterable[str] = ()) -> Checklist:
+    """Only the behaviours ``select`` names (all if empty), minus those ``ignore`` names."""
+    select, ignore = list(select), list(ignore)
+    for key, ids in (("--select", select), ("--ignore", ignore)):
+        unknown = [b for b in ids if b not in checklist.behaviours]
+        if unknown:
+            raise UserError(f"unknown behaviour {unknown[0]!r}; the checklist has "
+                            f"{', '.join(checklist.behaviours)}", key=key)
+    kept = {b: spec for b, spec in checklist.behaviours.items()
+            if (not select or b in select) and b not in ignore}
+    if not kept:
+        raise UserError("--select and --ignore leave no behaviour to audit", key="--select")
+    return checklist.model_copy(update={"behaviours": kept})
 
 
 def load_checklist(path: str | Path | None = None, parents: tuple[str, ...] = (),
                    models: bool = True) -> Checklist:
     """``models=False``: the learned cues' model files are not read (``train`` writes them)."""
-    path = Path(path) if path else default_checklist_path()
+    path = resolve_checklist(path)
     source = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -284,8 +350,11 @@ def _extend(data: dict, source: str, locate: _Locator, parents: tuple[str, ...])
     added to it (same id: this file's definition replaces the parent's)."""
     name = data["extends"]
     if not isinstance(name, str):
-        raise locate.error(("extends",), "extends takes 'default' or a checklist path")
-    path = default_checklist_path() if name == "default" else (Path(source).parent / name)
+        raise locate.error(("extends",), "extends takes a bundled checklist's name or a path")
+    try:
+        path = resolve_checklist(name, Path(source).parent)
+    except UserError as error:
+        raise locate.error(("extends",), error.message) from None
     if str(path.resolve()) in parents or str(path.resolve()) == str(Path(source).resolve()):
         raise locate.error(("extends",), f"checklists extend each other in a cycle via {name!r}")
     if len(parents) + 1 >= MAX_EXTENDS:
@@ -339,6 +408,8 @@ def parse_checklist(text: str, source: str = "<checklist>",
     _check_ids(checklist, locate)
     _check_references(checklist, locate)
     _check_patterns(checklist, locate)
+    checklist._origins = {path: f"{source}:{line}" for path, line in locate.marks.items()
+                          if path[:1] == ("cues",) and len(path) == 4}
     _check_learned(checklist, locate)
     if models:
         _load_models(checklist, Path(source).parent)
@@ -400,13 +471,20 @@ def _check_references(checklist: Checklist, locate: _Locator) -> None:
 
 
 def _check_cycles(checklist: Checklist, locate: _Locator) -> None:
+    """Depth-first, each cue finished once: linear however the includes share cues (a
+    diamond of includes 24 levels deep is 2**24 paths but 48 cues)."""
+    finished: set[str] = set()
+
     def visit(cue_id: str, trail: tuple[str, ...]) -> None:
         if cue_id in trail:
             raise locate.error(("cues", trail[0], "includes"),
                                "cues include or require each other in a cycle: "
                                + " -> ".join(trail + (cue_id,)))
+        if cue_id in finished:
+            return
         for needed in checklist.cues[cue_id].depends_on:
             visit(needed, trail + (cue_id,))
+        finished.add(cue_id)
 
     for cue_id in checklist.cues:
         visit(cue_id, ())

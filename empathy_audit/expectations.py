@@ -117,7 +117,7 @@ def _evidence(result: ConversationResult, behaviour: str) -> str:
     where = ""
     if turns:
         turn = result.conversation.turns[turns[0]]
-        where = f" (turn {turn.index} at {turn.source}:{turn.line})"
+        where = f" (turn {turn.number} at {turn.source}:{turn.line})"
     return f"{verdict.reason}{where}"
 
 

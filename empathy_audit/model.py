@@ -18,6 +18,13 @@ class Turn:
     line: int           # line where the turn's row or object starts
     raw_speaker: str = ""
     timestamp: str | None = None
+    label: str = ""     # the input's own turn number, when it gave one
+    role_inferred: bool = False   # speaker named by --roles infer, not by the input
+
+    @property
+    def number(self) -> str:
+        """The turn's number as the reader knows it: the input's own, or its position."""
+        return self.label or str(self.index)
 
 
 @dataclass(slots=True)
@@ -35,6 +42,9 @@ class Skipped:
     source: str
     line: int
     reason: str
+    # an export item that holds no words to score (a chat event, a media message): listed
+    # like any skip, but not an input error under --strict
+    event: bool = False
 
 
 @dataclass(slots=True)
@@ -72,6 +82,7 @@ class ConversationResult:
     cues: list[list[CueMatch]]        # per turn, same order as conversation.turns
     verdicts: dict[str, BehaviourVerdict]
     score: float | None
+    role_note: str | None = None      # why the speaker labels look wrong (roles.RoleCheck)
 
 
 @dataclass(slots=True)

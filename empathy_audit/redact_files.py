@@ -370,7 +370,8 @@ def transcript_files(paths: Iterable[str | Path],
                 if name.endswith((".csv", ".json", ".jsonl", ".ndjson")) and not file.name.startswith("."):
                     found.append((file, file.relative_to(path).as_posix()))
         elif path.is_file():
-            format_of(path)
+            if format_of(path) not in ("csv", "json", "jsonl"):
+                raise UserError("redact reads CSV, JSON and JSON Lines only", file=str(path))
             found.append((path, path.name))
         else:
             raise UserError("no such file or directory", file=str(path))

@@ -16,9 +16,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-EMAIL, PHONE, CARD, ACCOUNT, HANDLE, QUERY, ADDRESS, PERSON, USERNAME = (
-    "EMAIL", "PHONE", "CARD", "ACCOUNT", "HANDLE", "QUERY", "ADDRESS", "PERSON", "USERNAME")
-KINDS = (EMAIL, PHONE, CARD, ACCOUNT, HANDLE, QUERY, ADDRESS, PERSON, USERNAME)
+EMAIL, PHONE, CARD, ACCOUNT, HANDLE, QUERY, ADDRESS, PERSON, USERNAME, IP, BIRTHDATE = (
+    "EMAIL", "PHONE", "CARD", "ACCOUNT", "HANDLE", "QUERY", "ADDRESS", "PERSON", "USERNAME",
+    "IP", "BIRTHDATE")
+KINDS = (EMAIL, PHONE, CARD, ACCOUNT, HANDLE, QUERY, ADDRESS, PERSON, USERNAME, IP, BIRTHDATE)
+# Kinds whose value is (usually) one word, as its placeholder is for the engagement cue; the
+# others are numbers or @handles, no word at all, and so are their placeholders.
+WORD_KINDS = (EMAIL, PERSON, USERNAME)
 
 # Fields whose key names personal data: their whole value is redacted (JSON keys, CSV columns).
 PERSONAL_KEYS = {
@@ -31,41 +35,97 @@ PERSONAL_KEYS = {
               "customer_id", "member_id", "ssn"),
     ADDRESS: ("street_address", "address", "full_address", "street", "address_line1",
               "address_line2", "home_address", "shipping_address", "billing_address",
-                "zip_code", "zip", "postcode", "postal_code"),
+                "zip_code", "zip", "postcode", "postal_code", "city", "town"),
+    BIRTHDATE: ("date_of_birth", "dob", "birth_date", "birthdate", "birthday"),
+    IP: ("ip", "ip_address"),
 }
 _KEY_KIND = {key: kind for kind, keys in PERSONAL_KEYS.items() for key in keys}
 
 _STREET = (r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|"
-           r"way|terrace|ter|circle|cir|parkway|pkwy|highway|hwy|square|sq|crescent|close)")
+           r"way|terrace|ter|circle|cir|parkway|pkwy|highway|hwy|square|sq|crescent|close|"
+           r"loop|row|mews|gardens|grove|alley|plaza)")
 # Words that never sit between a house number and a street suffix ("17 to drive").
 _NOT_STREET_WORDS = (r"(?:to|can|i|a|an|the|and|or|you|we|my|your|of|in|on|for|at|is|are|was|be|"
                      r"will|would|could|should|click|clicks|min|mins|minute|minutes|hour|hours|"
                      r"day|days|week|weeks|mile|miles|km|time|times|year|years|more|other)")
+# A street word before the name, as in French, Spanish, Italian, Portuguese: "12 Rue de la Paix".
+_STREET_FIRST = (r"(?i:rue|avenue|boulevard|bd|chemin|all[ée]e|impasse|quai|via|viale|piazza|"
+                 r"calle|avenida|carrer|rua|paseo|pra[çc]a)")
+_LETTER_TAIL = r"(?:[^\W\d_]|['’-])*"
+_LETTERS = r"[^\W\d_]" + _LETTER_TAIL
+_NAME_PARTICLES = r"(?:de|la|le|les|du|des|del|della|di|da|do|dos|das|von|van|der|y)"
+_US_STATES = ("AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|"
+              "MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY")
+_SPELLED_DOT = r"(?:\s+dot\s+|\s*[(\[{]dot[)\]}]\s*)"
+_SPELLED_AT = r"(?:\s+at\s+|\s*[(\[{]at[)\]}]\s*)"
 PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
-    (EMAIL, re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")),
+    (EMAIL, re.compile(r"[\w.+-]+@(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+                       r"|localhost\b)")),
+    # "tom dot baker at gmail dot com", "kenji[at]example[dot]jp": a spelled "dot" before the TLD
+    (EMAIL, _SPELLED_EMAIL := re.compile(
+        r"\b[\w+-]+(?:(?:\.|" + _SPELLED_DOT + r")[\w+-]+)*" + _SPELLED_AT
+        + r"[A-Za-z0-9-]+(?:(?:\.|" + _SPELLED_DOT + r")[A-Za-z0-9-]+)*"
+        + _SPELLED_DOT + r"[A-Za-z]{2,6}\b", re.IGNORECASE)),
     (QUERY, re.compile(r"(?<=[?])[^\s#?]+(?=[#\s]|$)")),    # only inside URLs, see _find_queries
     (CARD, re.compile(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])")),
+    # an IBAN (checked in _plausible)
+    (ACCOUNT, re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b")),
     (PHONE, re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?|1[\s.-])?(?:\(\d{2,4}\)\s?|\d{2,4}[\s.-])"
                        r"\d{3,4}[\s.-]\d{3,4}(?![\w-])")),
+    # International ("+33 1 42 68 53 00", "+91 98765 43210") and national with a trunk 0
+    # ("020 7946 0958", "06 12 34 56 78"); digit counts checked in _plausible
+    (PHONE, re.compile(r"(?<![\w+])\+\d{1,3}(?:[\s.-]?\(\d{1,5}\))?[\s.-]?\d{1,10}"
+                       r"(?:[\s.-]\d{1,10}){0,6}(?![\w-])")),
+    (PHONE, re.compile(r"(?<![\w+.:/-])0\d{1,4}(?:[\s.-]\d{2,8}){1,4}(?![\w-]|[.:/]\d)")),
     (ADDRESS, re.compile(r"\b\d{1,6}[A-Za-z]?\s+(?:(?!" + _NOT_STREET_WORDS + r"\b)[A-Za-z0-9'-]+\s+){1,3}?"
                          + _STREET + r"\b\.?",
                          re.IGNORECASE)),
+    (ADDRESS, re.compile(r"\b\d{1,5}[A-Za-z]?,?\s+" + _STREET_FIRST + r"\s+" + _LETTERS
+                         + r"(?:\s+(?:" + _NAME_PARTICLES + r"|[A-ZÀ-ÖØ-Þ]" + _LETTER_TAIL
+                         + r")){0,3}")),
+    # "Hauptstraße 5": a capital first (one class first, so that re skips ahead in C)
+    (ADDRESS, re.compile(r"[A-ZÄÖÜ](?<!\w[A-ZÄÖÜ])[^\W\d_]*(?i:stra(?:ß|ss)e|str\.|weg|gasse|"
+                         r"platz|allee|damm)\s+\d{1,4}[a-z]?\b")),
+    (ADDRESS, re.compile(r"\b(?:P\.?\s?O\.?|Post\s+Office)\s*Box\s+\d{1,6}\b", re.IGNORECASE)),
+    (ADDRESS, re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")),           # UK postcode
+    (ADDRESS, re.compile(r"\b(?:" + _US_STATES + r")\s+\d{5}(?:-\d{4})?\b")),  # state and ZIP
+    (IP, re.compile(r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)"
+                    r"(?![\w.]|\.\d)")),
     (ACCOUNT, re.compile(r"(?<![\w-])\d{6,}(?![\w-])")),
     (HANDLE, re.compile(r"(?<![\w@<])@\w{2,}")),
 )
+# Every pattern of these kinds needs a digit: a text without one skips them (most texts).
+_DIGIT_KINDS = frozenset((CARD, PHONE, ADDRESS, IP, ACCOUNT, BIRTHDATE))
+_DIGIT = re.compile(r"\d")
+_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 
 # Values introduced by a label: "my name is ...", "Username: ...", "order #A-1042".
-_NAME_WORD = r"[A-Za-z][A-Za-z'-]*"
+_NAME_WORD = _LETTERS
 _NAME_LABEL = re.compile(r"\b(?:my name is|my name's|name:)\s+((?:" + _NAME_WORD +
                          r")(?:\s+" + _NAME_WORD + r"){0,2})(?!\w)", re.IGNORECASE)
+# "I'm Maria", "this is David Chen", "call me Sam": only capitalised words count (see
+# _introduced_name), "I'm frustrated" is not a name.
+_NAME_INTRO = re.compile(r"(?i:\b(?:i['’]?m|i am|this is|call me))\s+((?:" + _NAME_WORD +
+                         r")(?:\s+" + _NAME_WORD + r"){0,2})(?!\w)")
 _USERNAME_LABEL = re.compile(r"\b(?:user ?name|user id)\s*(?:is|:)\s*([\w.-]{3,})",
                              re.IGNORECASE)
-_ACCOUNT_LABEL = re.compile(r"\b(?:order|account|acct|ticket|case|confirmation|tracking|member)"
-                            r"\s*(?:id|number|no\.?|#)?\s*(?:is|:|#)?\s*#?((?=(?:[A-Z-]*\d){3})[A-Z0-9]"
-                            r"[A-Z0-9-]{3,})\b", re.IGNORECASE)
+_ACCOUNT_LABEL = re.compile(r"\b(?:order|account|acct|ticket|case|confirmation|tracking|"
+                            r"member(?:ship)?|reference|ref|invoice|policy|booking|reservation|"
+                            r"customer|client|contract|claim|subscriber|loyalty|pnr)"
+                            r"\s*(?:id|number|no\.?|num|code|#)?\s*(?:is|:|#)?\s*#?"
+                            r"(\d{2,}(?: \d{2,})+(?![\w-])|(?=[A-Z-]*\d)[A-Z0-9][A-Z0-9-]{3,}\b)",
+                            re.IGNORECASE)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_BIRTHDATE_LABEL = re.compile(r"\b(?:date of birth|birth ?date|d\.?o\.?b\.?|born(?: on)?|birthday)"
+                              r"\s*(?:is|was|:)?\s*("
+                              r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}"
+                              r"|" + _MONTH + r" \d{1,2}(?:st|nd|rd|th)?,? \d{4}"
+                              r"|\d{1,2}(?:st|nd|rd|th)? (?:of )?" + _MONTH + r",? \d{4})",
+                              re.IGNORECASE)
 # An agent asking for a name or a username: the customer's next short answer is one.
-_ASKS_NAME = re.compile(r"\b(?:your|the)\s+(?:full\s+|first\s+|last\s+)?name\b|\bname,? please\b",
+_ASKS_NAME = re.compile(r"\b(?:your|the)\s+(?:(?:full|first|last)\s+(?:and\s+)?)*name\b"
+                        r"|\bname,? please\b",
                         re.IGNORECASE)
 _ASKS_USERNAME = re.compile(r"\b(?:user ?name|account id|user id|login)\b", re.IGNORECASE)
 _ANSWER_PREFIX = re.compile(r"^\s*(?:(?:it's|it is|my name is|sure,?|yes,?|name:|username:)\s+)+",
@@ -77,6 +137,27 @@ good perfect one moment second sec wait hold what why how who where when which c
 should will do does did have has had am are was were be been need want already gave told said
 course correct right exactly nope nah hmm hm oh ah lol cool awesome alright nothing none all
 same got bought http https www""".split())
+# Names that are also common words: alone and in lower case, "will" is the word, not Will.
+_WORD_NAMES = frozenset("""will bill mark may june april august rose grace hope joy faith frank
+art pat sue ray dawn summer rich bob guy lane chase hunter victor max penny page sky river
+jack jewel amber ruby pearl iris lily daisy heather holly ivy violet hazel sandy rusty dusty
+brook drew gene glen grant miles neil norm rod sterling wade ward young long white brown green
+black gray grey king price cook baker smith hill wood stone rock well wells""".split())
+# Capitalised words after "I'm" or "this is" that are not names ("I'm Sorry", "This is Urgent").
+_NOT_INTRODUCED = _NOT_NAMES | frozenset("""very so really just still also only too quite pretty
+frustrated upset angry annoyed disappointed confused tired sick done fed happy glad pleased
+grateful excited afraid scared worried concerned certain trying going calling writing contacting
+reaching having getting looking waiting using talking asking back ready new old bad absolutely
+totally completely literally seriously honestly actually ridiculous unacceptable urgent important
+insane crazy terrible horrible awful amazing annoying outrageous absurd beyond about over under
+out now today tomorrow yesterday tonight he she they you him her them his hers their its
+monday tuesday wednesday thursday friday saturday sunday january february march june july
+september october november december american canadian british english french german indian
+australian irish japanese spanish mexican chinese italian scottish welsh new after before
+interested unable able currently literally almost never always again a customer client member
+disabled stuck stranded lost confident positive speechless shocked furious livid dming dm
+messaging emailing texting tweeting premium pro plus prime basic gold silver platinum
+vip""".split())
 
 
 PLACEHOLDER = re.compile(r"<(?:" + "|".join(KINDS) + r")_\d+>")
@@ -88,6 +169,29 @@ class Span:
     end: int
     kind: str
     value: str
+
+
+def _digits(value: str) -> str:
+    return re.sub(r"\D", "", value)
+
+
+def _plausible(kind: str, value: str) -> bool:
+    """Checks a pattern cannot express: a card's Luhn digit, an IBAN's mod-97, a phone
+    number's length (and a trunk-0 "number" that is a date, 03.04.2024)."""
+    if kind == CARD:
+        digits = _digits(value)
+        return 13 <= len(digits) <= 19 and luhn_valid(digits)
+    if kind == ACCOUNT and value[:2].isalpha():
+        return iban_valid(value)
+    if kind == PHONE:
+        return 8 <= len(_digits(value)) <= 15 and not _DATE.fullmatch(value)
+    return True
+
+
+def iban_valid(value: str) -> bool:
+    compact = value.replace(" ", "").upper()
+    rearranged = compact[4:] + compact[:4]
+    return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
 
 
 def luhn_valid(digits: str) -> bool:
@@ -103,7 +207,7 @@ def luhn_valid(digits: str) -> bool:
 def _normal(kind: str, value: str) -> str:
     """The identity of a value: the same phone written two ways is one phone."""
     if kind in (PHONE, CARD):
-        return re.sub(r"\D", "", value)
+        return _digits(value)
     return " ".join(value.lower().split())
 
 
@@ -116,17 +220,17 @@ def pattern_spans(text: str) -> list[Span]:
 def _pattern_spans(text: str) -> tuple[Span, ...]:
     """Cached: each text is scanned when learning and again when redacting."""
     found = []
+    has_digit = _DIGIT.search(text) is not None
+    spelled = "dot" in text.lower()
     for kind, pattern in PATTERNS:
+        if (kind in _DIGIT_KINDS and not has_digit) or (pattern is _SPELLED_EMAIL and not spelled):
+            continue
         if kind == QUERY:
             found.extend(_find_queries(text))
             continue
         for match in pattern.finditer(text):
-            value = match.group()
-            if kind == CARD:
-                digits = re.sub(r"\D", "", value)
-                if not 13 <= len(digits) <= 19 or not luhn_valid(digits):
-                    continue
-            found.append(Span(match.start(), match.end(), kind, value))
+            if _plausible(kind, match.group()):
+                found.append(Span(match.start(), match.end(), kind, match.group()))
     return tuple(_outside_url_paths(text, resolve_overlaps(found)))
 
 
@@ -160,19 +264,47 @@ def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
     return kept
 
 
-def _label_spans(text: str) -> list[Span]:
+@functools.lru_cache(maxsize=8192)
+def _label_spans(text: str) -> tuple[Span, ...]:
+    """Cached as _pattern_spans."""
     spans = []
-    for kind, pattern in ((PERSON, _NAME_LABEL), (USERNAME, _USERNAME_LABEL),
-                          (ACCOUNT, _ACCOUNT_LABEL)):
+    has_digit = _DIGIT.search(text) is not None
+    for kind, pattern in ((PERSON, _NAME_LABEL), (PERSON, _NAME_INTRO), (USERNAME, _USERNAME_LABEL),
+                          (ACCOUNT, _ACCOUNT_LABEL), (BIRTHDATE, _BIRTHDATE_LABEL)):
+        if kind in _DIGIT_KINDS and not has_digit:
+            continue
         for match in pattern.finditer(text):
             value = match.group(1)
-            if kind == PERSON:
+            if pattern is _NAME_LABEL:
                 value = _name_words(value)
-            if value.lower() in _NOT_NAMES:
+            elif pattern is _NAME_INTRO:
+                value = _introduced_name(value)
+            elif kind == ACCOUNT and not _looks_like_id(value):
                 continue
-            if value:
+            if value and value.lower() not in _NOT_NAMES:
                 spans.append(Span(match.start(1), match.start(1) + len(value), kind, value))
-    return spans
+    return tuple(spans)
+
+
+def _introduced_name(candidate: str) -> str:
+    """The leading capitalised words of ``candidate`` that can be a name ("Maria and I" ->
+    "Maria"; "Frustrated" -> ""). All-capitals words are shouting, not names."""
+    words = []
+    for word in candidate.split():
+        if not word[0].isupper() or (len(word) > 1 and word.isupper()) \
+                or word.lower() in _NOT_INTRODUCED:
+            break
+        words.append(word)
+    return " ".join(words)
+
+
+def _looks_like_id(value: str) -> bool:
+    """An order, account or booking id: three digits, or two among capitals ("QX7Y2P", not
+    "30minutes"), and not a year ("invoice 2024")."""
+    digits = sum(c.isdigit() for c in value)
+    if re.fullmatch(r"(?:19|20)\d\d", value):
+        return False
+    return digits >= 3 or (digits >= 2 and value.isupper())
 
 
 def _name_words(candidate: str) -> str:
@@ -274,12 +406,14 @@ class ConversationRedactor:
             self._known[lowered] = placeholder
 
     def _remember_name_parts(self, name: str, placeholder: str) -> None:
-        """"Crystal" alone is the same person as "Crystal Minh", when written capitalised."""
+        """"crystal" alone is the same person as "Crystal Minh", in any case; a part that is
+        also a common word ("Will", "Bill") only when written capitalised."""
         for part in name.split():
             lowered = part.lower()
             if len(part) >= 3 and lowered not in _NOT_NAMES and lowered not in self._known:
                 self._remember(part, placeholder)
-                self._capitalised_only.add(lowered)
+                if lowered in _WORD_NAMES:
+                    self._capitalised_only.add(lowered)
 
     def _remember_email_user(self, email: str) -> None:
         """The local part of an email is often the username ("cminh730")."""

@@ -13,81 +13,99 @@ class _Turns(NamedTuple):
     cue_sets: list[frozenset[str]]   # per turn, the cues it shows
     customer: list[int]              # the customer's turn numbers
     agent: list[int]                 # the agent's
+    numbers: list[str]               # per turn, its number as the reader knows it
+    names: dict[str, str]            # cue id -> what reasons call it
 
 
 def judge_conversation(checklist: Checklist, conversation: Conversation,
                        cues: Sequence[Sequence[CueMatch]]) -> dict[str, BehaviourVerdict]:
     turns = _Turns([frozenset(m.cue for m in found) for found in cues],
                    [i for i, t in enumerate(conversation.turns) if t.speaker == CUSTOMER],
-                   [i for i, t in enumerate(conversation.turns) if t.speaker == AGENT])
+                   [i for i, t in enumerate(conversation.turns) if t.speaker == AGENT],
+                   [t.number for t in conversation.turns],
+                   {cid: cue.label or cid.replace("_", " ") for cid, cue in checklist.cues.items()})
     return {bid: judge(bid, behaviour, turns) for bid, behaviour in checklist.behaviours.items()}
 
 
 def judge(bid: str, behaviour: Behaviour, turns: _Turns) -> BehaviourVerdict:
     """One behaviour's verdict, following the checklist's applies_when and met_when."""
-    cue_sets, customer_turns, agent_turns = turns
+    cue_sets, customer_turns, agent_turns, _, names = turns
     trigger_cue = behaviour.applies_when.customer_cue
     rule = behaviour.met_when
     trigger = next((i for i in customer_turns if trigger_cue is None or trigger_cue in cue_sets[i]),
                    None)
     if trigger is None:
-        why = f"no customer turn shows {trigger_cue}" if trigger_cue else "no customer turn"
+        why = (f"the customer's turns show no {names[trigger_cue]}" if trigger_cue
+               else "the customer never wrote")
         return BehaviourVerdict(bid, NA, why, None, trigger_cue, rule.agent_cue)
     replies = [i for i in agent_turns if i > trigger]
     if not replies:
-        return BehaviourVerdict(bid, NA, f"no agent turn follows turn {trigger}", trigger,
-                                trigger_cue, rule.agent_cue)
+        why = f"the agent never replied after {_trigger(turns, trigger, trigger_cue)}"
+        return BehaviourVerdict(bid, NA, why, trigger, trigger_cue, rule.agent_cue)
 
     every_reply = [i for i in agent_turns if i > customer_turns[0]]
     window = {"first_reply": replies[:1], "replies": replies, "all": every_reply}[rule.turns]
+    start = None
     if rule.from_cue:
         start = next((i for i in agent_turns if rule.from_cue in cue_sets[i]), None)
         if start is not None:
             window = [i for i in window if i >= start]
     showing = [i for i in window if rule.agent_cue in cue_sets[i]]
     verdict = BehaviourVerdict(bid, MISSED, "", trigger, trigger_cue, rule.agent_cue)
-    scope = _describe_window(rule.turns, trigger, trigger_cue, rule.from_cue, window)
+    wanted = names[rule.agent_cue]
+    scope = _describe_window(turns, rule, trigger, trigger_cue, start, window)
 
     if rule.rule == "none":
         verdict.verdict = MISSED if showing else MET
         verdict.missed_turns = showing
-        verdict.reason = (f"{rule.agent_cue} at turn {_turn_list(showing)}" if showing
-                          else f"no {rule.agent_cue} in {scope}")
+        verdict.reason = (f"{wanted} in {_turn_list(turns, showing)}" if showing
+                          else f"no {wanted} in {scope}")
     elif rule.rule == "share":
         share = len(showing) / len(window) if window else 0.0
         verdict.verdict = MET if window and share >= rule.min_share else MISSED
         verdict.met_turns = showing
         verdict.missed_turns = [i for i in window if i not in showing]
-        verdict.reason = (f"{len(showing)} of {len(window)} {scope} show {rule.agent_cue} "
-                          f"(needs {rule.min_share:.0%})")
+        counted = _describe_window(turns, rule, trigger, trigger_cue, start, window,
+                                   whose=f"{len(showing)} of {len(window)} agent")
+        verdict.reason = f"{wanted} in {counted}; at least {rule.min_share:.0%} needed"
     else:
         verdict.verdict = MET if showing else MISSED
         verdict.met_turns = showing
         if showing:
-            verdict.reason = f"turn {showing[0]} shows {rule.agent_cue}"
+            verdict.reason = f"{wanted} in {_turn_list(turns, showing[:1])}"
         else:
             expected = window[0] if rule.expected_at == "first" else window[-1]
             verdict.missed_turns = [expected] if window else []
-            verdict.reason = f"no {rule.agent_cue} in {scope}"
+            verdict.reason = f"no {wanted} in {scope}"
     return verdict
 
 
-def _describe_window(turns: str, trigger: int, trigger_cue: str | None, from_cue: str | None,
-                     window: list[int]) -> str:
-    after = f"{trigger_cue} at turn {trigger}" if trigger_cue else f"the customer's turn {trigger}"
-    text = {"first_reply": f"the first reply after {after}",
-            "replies": f"the agent replies after {after}",
-            "all": "the agent's replies"}[turns]
-    if from_cue:
-        text += f", from the first {from_cue} on"
+def _trigger(turns: _Turns, trigger: int, trigger_cue: str | None) -> str:
+    if trigger_cue is None:
+        return f"the customer's turn {turns.numbers[trigger]}"
+    return f"the {turns.names[trigger_cue]} in the customer's turn {turns.numbers[trigger]}"
+
+
+def _describe_window(turns: _Turns, rule, trigger: int, trigger_cue: str | None,
+                     start: int | None, window: list[int], whose: str = "the agent's") -> str:
+    """The agent turns a behaviour looked at, as a reader would name them."""
+    after = _trigger(turns, trigger, trigger_cue)
+    replies = "reply" if len(window) == 1 else "replies"
+    text = {"first_reply": f"{whose} first reply after {after}",
+            "replies": f"{whose} {replies} after {after}",
+            "all": f"{whose} {replies}"}[rule.turns]
+    if start is not None:
+        text += f" from the first {turns.names[rule.from_cue]} on"
     if window:
-        text += f" (turn {_turn_list(window)})"
+        text += f" ({_turn_list(turns, window)})"
     return text
 
 
-def _turn_list(turns: Sequence[int]) -> str:
-    shown = ", ".join(str(i) for i in turns[:6])
-    return shown + (", ..." if len(turns) > 6 else "")
+def _turn_list(turns: _Turns, shown: Sequence[int]) -> str:
+    numbers = [turns.numbers[i] for i in shown[:6]] + (["..."] if len(shown) > 6 else [])
+    if len(numbers) == 1:
+        return f"turn {numbers[0]}"
+    return "turns " + ", ".join(numbers[:-1]) + " and " + numbers[-1]
 
 
 def conversation_score(checklist: Checklist, verdicts: dict[str, BehaviourVerdict]) -> float | None:

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checklist import Checklist, FeatureSpec, default_checklist_path, load_checklist, model_path
+from .checklist import Checklist, FeatureSpec, load_checklist, model_path, resolve_checklist
 from .cues.finder import CueFinder
 from .cues.learned import FORMAT, VERSION, LearnedModel, features, load_model, model_bytes
 from .errors import UserError
@@ -270,8 +270,7 @@ def train(paths: list[str | Path], turn_labels: str | Path, checklist_path: str 
     labels = {cid: turns for cid, turns in
               read_turn_labels(turn_labels, set(checklist.cues)).items() if cid not in excluded}
     conversations = _labelled_conversations(paths, labels, str(turn_labels))
-    fixed = _other_models(checklist, Path(checklist_path or default_checklist_path()).parent,
-                          uses)
+    fixed = _other_models(checklist, resolve_checklist(checklist_path).parent, uses)
     specs = {u.cue_id: _spec(checklist, u.cue_id) for u in uses}
     examples = labelled_examples(conversations, labels, str(turn_labels), checklist, specs)
     figures = cross_validate(examples, conversations, labels, checklist, uses, fixed)

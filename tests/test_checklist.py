@@ -97,3 +97,87 @@ def test_extends_cycle_is_an_error(tmp_path):
     write(tmp_path / "b.yaml", "extends: a.yaml\ncues: {}\nbehaviours: {}\n")
     with pytest.raises(UserError, match="cycle"):
         load_checklist(tmp_path / "a.yaml")
+
+
+# ---------------------------------------------------------------- hostile checklists (issue 15.7)
+
+def _alias_bomb() -> str:
+    anchors = ["x0: &x0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for level in range(1, 9):
+        anchors.append(f"x{level}: &x{level} [" + ", ".join([f"*x{level - 1}"] * 9) + "]")
+    return "bomb:\n" + "".join(f"  {line}\n" for line in anchors) + MINIMAL
+
+
+def _with_timeout(seconds: int, work):
+    """Run ``work``; fail (instead of hanging the suite) if it takes more than ``seconds``."""
+    import signal
+
+    def expire(*_):
+        raise TimeoutError(f"took more than {seconds} s")
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        return work()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_yaml_alias_bomb_is_rejected_at_once():
+    text = _alias_bomb()
+    assert len(text.encode()) < 1500 and text.count("*x") == 72   # 9**9 leaves if expanded
+    with pytest.raises(UserError, match=r"unknown key 'bomb'"):
+        _with_timeout(5, lambda: parse_checklist(text, "bomb.yaml"))
+
+
+def test_alias_bomb_inside_a_cue_is_located_at_once():
+    anchors = "".join(f"      - &x{level} [" + ", ".join([f"*x{level - 1}"] * 9) + "]\n"
+                      for level in range(1, 9))
+    text = MINIMAL.replace("    phrases: [upset]\n",
+                           "    phrases: [upset]\n    exclude:\n      - &x0 [lol]\n" + anchors)
+    with pytest.raises(UserError, match=r"m\.yaml:6: \[cues\.distress\.exclude\.0\] "):
+        _with_timeout(5, lambda: parse_checklist(text, "m.yaml"))
+
+
+def _diamonds(levels: int) -> str:
+    """Cues in ``levels`` layers of two, each including both cues of the layer below: 2**levels
+    include paths from the top to the bottom, 2*levels+1 cues."""
+    cues = ["  d_bottom:\n    speaker: agent\n    phrases: [sorry]\n"]
+    below = ["d_bottom"]
+    for level in range(levels):
+        layer = [f"d{level}a", f"d{level}b"]
+        cues += [f"  {cue}:\n    speaker: agent\n    phrases: [w{cue}]\n"
+                 f"    includes: [{', '.join(below)}]\n" for cue in layer]
+        below = layer
+    return ("cues:\n  distress:\n    speaker: customer\n    phrases: [upset]\n" + "".join(cues)
+            + "behaviours:\n  acknowledge:\n    title: t\n    description: d\n"
+              "    applies_when: {customer_cue: distress}\n"
+              f"    met_when: {{agent_cue: {below[0]}, turns: first_reply}}\n")
+
+
+def test_includes_forming_diamonds_validate_in_linear_time():
+    text = _diamonds(40)           # 2**40 include paths: exponential would never finish
+    checklist = _with_timeout(5, lambda: parse_checklist(text, "diamonds.yaml"))
+    assert len(checklist.cues) == 82
+
+
+def test_a_cycle_below_diamonds_is_still_found():
+    text = _diamonds(30).replace("    phrases: [sorry]\n",
+                                 "    phrases: [sorry]\n    includes: [d29a]\n")
+    with pytest.raises(UserError, match=r"cycle: d_bottom -> d29a -> .* -> d_bottom"):
+        _with_timeout(5, lambda: parse_checklist(text, "diamonds.yaml"))
+
+
+def test_include_diamonds_cost_linear_work_when_auditing():
+    """Each cue passes on the matches of the cues it includes once each: along 2**24 include
+    paths a match would otherwise be copied 2**24 times."""
+    from empathy_audit.cues import CueFinder
+    from empathy_audit.model import Conversation, Turn
+
+    checklist = parse_checklist(_diamonds(24), "diamonds.yaml")
+    turns = [Turn("c1", 0, "customer", "I am upset", "a1", "t.csv", 2),
+             Turn("c1", 1, "agent", "sorry about that", "a1", "t.csv", 3)]
+    found = _with_timeout(10, lambda: CueFinder(checklist).find(
+        Conversation("c1", "a1", turns, "t.csv", 2)))
+    top = [m for m in found[1] if m.cue == "d23a"]
+    assert [(m.text, m.how) for m in top] == [("sorry", "via d22a"), ("sorry", "via d22b")]

@@ -85,7 +85,7 @@ def test_every_format_renders_the_same_bytes_twice(transcripts, fmt):
 
 @pytest.mark.parametrize("fmt", [f for f in OutputFormat if f is not OutputFormat.table])
 def test_output_writes_the_format_to_a_file_while_the_table_prints(transcripts, tmp_path, fmt):
-    target = tmp_path / "out" / f"report.{fmt.value}"
+    target = tmp_path / f"report.{fmt.value}"   # a missing folder is an error (test_day_one)
     result = run("audit", transcripts, "--format", fmt.value, "--output", target)
     assert result.exit_code == 0, result.stderr
     assert "Agents" in result.stdout and "Behaviours" in result.stdout

@@ -53,9 +53,10 @@ def test_unknown_agent_suggests_close_ids(result):
         coach(result, "support-sa")
 
 
-def test_coach_command_prints_both_sides():
-    run = CliRunner().invoke(app, ["coach", str(SAMPLES), "--agent", "support-sam"],
-                             env={"COLUMNS": "160"})
+def test_coach_command_prints_both_sides(monkeypatch):
+    from empathy_audit.cli.app import stdout
+    monkeypatch.setattr(stdout, "_width", 160)   # the two sides unwrapped, whatever COLUMNS
+    run = CliRunner().invoke(app, ["coach", str(SAMPLES), "--agent", "support-sam"])
     assert run.exit_code == 0, run.output
     assert "1. apologize: missed in 2 of 3" in run.stdout
     assert "Please send us a private message" in run.stdout

@@ -298,3 +298,147 @@ def test_abcd_redacted_audits_to_the_same_verdicts(tmp_path):
                 for c in document["conversations"]}
     assert verdicts(after) == verdicts(before)
     assert len(verdicts(before)) == 3
+
+
+# ---------------------------------------------------------------- recall (issue 15.10)
+
+def _recall_module():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "redaction_recall", ROOT / "benchmarks" / "redaction_recall.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_recall_per_kind_on_realistic_snippets_and_no_false_positive():
+    """The README's figures: every kind found in the snippets written with the patterns,
+    and no ordinary support text (versions, prices, flights, times, dates) changed."""
+    recall = _recall_module()
+    per_kind, changed = recall.measure(recall.load(recall.SNIPPETS))
+    missed = {kind: total - found for kind, (found, total) in per_kind.items() if found < total}
+    assert missed == {}
+    assert changed == []
+    assert sum(total for _, total in per_kind.values()) >= 80
+
+
+def test_recall_on_snippets_written_after_the_patterns():
+    """held_out.yaml was measured as written: 31 of 32 found ("it's Kwame" is not an
+    introduction the redactor knows) and 3 of 20 ordinary snippets changed (a capitalised
+    word after "This is", a four-part version read as an IP); see the README."""
+    recall = _recall_module()
+    per_kind, changed = recall.measure(recall.load(recall.HELD_OUT))
+    assert sum(found for found, _ in per_kind.values()) >= 31
+    assert len(changed) <= 3
+
+
+@pytest.mark.parametrize("text", [
+    "I'm frustrated, this is the third time",
+    "I'm Sorry to bother you again",
+    "This is Ridiculous, I waited 3 hours",
+    "I am DMing you the details",
+    "I am Premium User and it fails",
+    "New order is 30minutes late",
+    "I cancelled the $11.99 one month trail",
+])
+def test_introductions_and_labels_that_are_not_personal_data(text):
+    assert redact_one(text) == text
+
+
+def test_a_known_name_goes_in_every_case_and_every_part():
+    redactor = ConversationRedactor()
+    turns = [("customer", "hi, I'm Omar Haddad"), ("agent", "Thanks Omar, HADDAD is on the order"),
+             ("agent", "ok omar, done. Will you need anything else?")]
+    redactor.learn_turns(turns)
+    out = [redactor.redact(text) for _, text in turns]
+    assert out == ["hi, I'm <PERSON_1>", "Thanks <PERSON_1>, <PERSON_1> is on the order",
+                   "ok <PERSON_1>, done. Will you need anything else?"]
+
+
+def test_a_name_part_that_is_a_common_word_goes_only_capitalised():
+    redactor = ConversationRedactor()
+    turns = [("customer", "my name is Bill Turner"), ("agent", "Bill, your bill is ready")]
+    redactor.learn_turns(turns)
+    assert redactor.redact(turns[1][1]) == "<PERSON_1>, your bill is ready"
+
+
+@needs_abcd
+def test_abcd_no_personal_value_of_the_scenario_remains_in_any_case(tmp_path):
+    """Every part of the name (any case: "membership level crystal?"), the city, the
+    address, email, phone, username and order id are gone from the whole output."""
+    assert run("redact", ABCD, "--out", tmp_path).exit_code == 0
+    redacted = (tmp_path / ABCD.name).read_text(encoding="utf-8").lower()
+    checked = 0
+    for conversation in json.loads(ABCD.read_text(encoding="utf-8")):
+        scenario = conversation["scenario"]
+        values = [*scenario_values(conversation),
+                  *scenario["personal"].get("customer_name", "").split(),
+                  scenario["order"].get("city"), scenario["order"].get("full_address"),
+                  scenario["order"].get("zip_code")]
+        for value in filter(None, values):
+            assert not re.search(r"(?<!\w)" + re.escape(value.lower()) + r"(?!\w)", redacted), value
+            checked += 1
+    assert checked >= 25
+
+
+@needs_abcd
+def test_check_reports_what_redact_would_still_find_on_abcd():
+    result = run("redact", ABCD, "--check")
+    assert result.exit_code == 1
+    assert "PERSON" in result.stdout and "ADDRESS" in result.stdout
+
+
+def test_the_bundled_samples_pass_the_projects_own_redaction_hook():
+    """The README's pre-commit hook (`redact --check`) passes on samples/: their personal
+    values are placeholders, as a redacted transcript's are."""
+    result = run("redact", ROOT / "samples", "--check")
+    assert result.exit_code == 0, result.stdout
+    assert "0 of 2 file(s) hold personal data" in " ".join(result.stdout.split())
+
+
+# ---------------------------------------------------------------- verdicts kept (issue 14)
+
+def _verdicts(document: dict) -> dict:
+    return {c["conversation_id"]: {b: v["verdict"] for b, v in c["verdicts"].items()}
+            for c in document["conversations"]}
+
+
+def _audit_json(path) -> dict:
+    result = run("audit", path, "--format", "json")
+    assert result.exit_code in (0, 1), result.stderr
+    return json.loads(result.stdout)
+
+
+def test_an_email_and_its_placeholder_count_as_one_word_each(tmp_path):
+    """The agent's reply has four words of its own (desk, the email, additional, visit) and
+    shares none with the customer; the placeholder must count as the email's one word, or
+    be_present turns from met to missed (as it did on the shared corpus)."""
+    conversation = {"conversation_id": "c1", "agent_id": "Ask_Bank", "turns": [
+        {"speaker": "customer", "text": "@Ask_Bank I keep getting these messages. link"},
+        {"speaker": "agent", "text": "@jdoe88 Hello, this is not from us. Please forward them "
+                                     "to our desk at reportfraud@bankmail.com. For additional "
+                                     "information please visit https://bank.example.com/fraud"}]}
+    source = write_json_lines(tmp_path / "in.jsonl", [conversation])
+    assert run("redact", source, "--out", tmp_path / "out").exit_code == 0
+    redacted = (tmp_path / "out" / "in.jsonl").read_text(encoding="utf-8")
+    assert "<EMAIL_1>" in redacted and "reportfraud" not in redacted
+    before = _verdicts(_audit_json(source))
+    assert before["c1"]["be_present"] == "met"
+    assert _verdicts(_audit_json(tmp_path / "out" / "in.jsonl")) == before
+
+
+def write_json_lines(path: Path, items: list) -> Path:
+    path.write_text("".join(json.dumps(item) + "\n" for item in items), encoding="utf-8")
+    return path
+
+
+SHARED_CORPUS = ROOT.parent / "shared" / "data" / "customer-care" / "conversations.jsonl"
+
+
+@pytest.mark.skipif(not SHARED_CORPUS.exists(), reason="needs ../shared beside the repository")
+def test_redacting_the_shared_corpus_changes_no_verdict(tmp_path):
+    assert run("redact", SHARED_CORPUS, "--out", tmp_path).exit_code == 0
+    before = _verdicts(_audit_json(SHARED_CORPUS))
+    after = _verdicts(_audit_json(tmp_path / SHARED_CORPUS.name))
+    assert len(before) > 2000
+    assert {c: v for c, v in after.items() if v != before[c]} == {}

@@ -44,7 +44,7 @@ def test_report_writes_every_file(tmp_path):
     result = run_report(str(SAMPLES), "--out-dir", str(tmp_path))
     assert result.exit_code == 0, result.output
     names = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
-    assert names == ["report.html", "scorecards/carrier-rep-dana.csv",
+    assert names == [".empathy-audit-output", "report.html", "scorecards/carrier-rep-dana.csv",
                      "scorecards/store-rep-lee.csv", "scorecards/support-max.csv",
                      "scorecards/support-sam.csv", "summary.csv", "summary.xlsx"]
     assert "4 scorecard(s)" in result.stdout

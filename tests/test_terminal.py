@@ -12,7 +12,9 @@ from empathy_audit import audit, load_checklist
 from empathy_audit.cli import app
 from empathy_audit.cli.audit_cmd import should_page, turn_window
 from empathy_audit.cli.progress import ScoringProgress
+from empathy_audit.errors import UserError
 from empathy_audit.formatters import terminal
+from empathy_audit.model import Turn
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = str(ROOT / "samples")
@@ -44,7 +46,9 @@ def test_agent_table_shows_bars_beside_numbers_in_colour():
     assert "100%" in text and "33%" in text
 
 
-def test_by_agent_shows_only_the_agents_table():
+def test_by_agent_shows_only_the_agents_table(monkeypatch):
+    from empathy_audit.cli.app import stdout
+    monkeypatch.setattr(stdout, "_width", 160)   # wide enough for the bars, whatever COLUMNS
     result = run("audit", SAMPLES, "--by", "agent")
     assert result.exit_code == 0, result.output
     assert "Agents" in result.stdout and "Behaviours" not in result.stdout
@@ -56,7 +60,7 @@ def test_by_conversation_top_lists_the_lowest_scores_first():
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     rows = [line for line in lines if "chat-" in line or "call-" in line]
-    assert [row.split()[1] for row in rows] == ["chat-106", "call-001"]
+    assert [row.split()[0] for row in rows] == ["chat-106", "call-001"]
     assert "2 of 12 conversations shown (--top)" in result.stdout
 
 
@@ -111,9 +115,18 @@ def test_explain_turn_out_of_range_is_a_user_error():
 
 
 def test_turn_window_is_clipped_to_the_conversation():
-    assert turn_window(0, 2, 10) == range(0, 3)
-    assert turn_window(9, 2, 10) == range(7, 10)
-    assert turn_window(None, 2, 10) is None
+    turns = [Turn("c", i, "agent", "", "a", "f", 1) for i in range(10)]
+    assert turn_window("0", 2, turns) == range(0, 3)
+    assert turn_window("9", 2, turns) == range(7, 10)
+    assert turn_window(None, 2, turns) is None
+
+
+def test_turn_window_finds_the_inputs_own_numbers():
+    turns = [Turn("c", i, "agent", "", "a", "f", 1, label=str(i + 1)) for i in range(10)]
+    assert turn_window("1", 1, turns) == range(0, 2)
+    with pytest.raises(UserError, match="turn 0 does not exist: the conversation has turns 1 "
+                                        "to 10"):
+        turn_window("0", 1, turns)
 
 
 def test_pages_only_when_longer_than_the_terminal():
@@ -127,3 +140,44 @@ def test_pages_only_when_longer_than_the_terminal():
     assert should_page(piped, view, None) is False
     assert should_page(short, view, False) is False
     assert should_page(piped, view, True) is True
+
+
+LONG_IDS = [(f"ibm-dev-{n}xpNQXdKYDdPj61NvXsrLong", agent) for n, agent in
+            enumerate(["AmazonHelp", "Ask_WellsFargo", "RockstarSupport", "MicrosoftHelps"])]
+
+
+@pytest.fixture(scope="module")
+def long_ids_result(tmp_path_factory):
+    rows = ["conversation_id,speaker,agent_id,text"]
+    for conversation, agent in LONG_IDS:
+        rows += [f"{conversation},customer,{agent},This is unacceptable! My order never came.",
+                 f"{conversation},agent,{agent},Sorry. Where should we send it?"]
+    path = tmp_path_factory.mktemp("long") / "long.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return audit([str(path)])
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 100, 160])
+@pytest.mark.parametrize("by", [None, "agent", "conversation"])
+def test_ids_and_headers_never_wrap_or_truncate(long_ids_result, width, by):
+    console = Console(file=io.StringIO(), width=width, color_system=None)
+    terminal.print_audit(long_ids_result, console, by=by)
+    tables = console.file.getvalue().split("Overall score")[0]   # the summary is one line
+    lines = tables.splitlines()
+    assert all(len(line.rstrip()) <= width for line in lines), width
+    words = {word for line in lines for word in line.split()}
+    wanted = [agent for _, agent in LONG_IDS]
+    if by == "conversation":
+        wanted += [conversation for conversation, _ in LONG_IDS]
+    assert set(wanted) <= words, width          # every id whole, on one line
+    assert "…" not in console.file.getvalue()
+    for b in long_ids_result.behaviours:         # no header split inside a word
+        assert not any(part in words for part in (b[:5], b[:6], b[:8]) if part != b
+                       and part not in b.split("_")), (width, b)
+
+
+def test_narrow_tables_explain_their_short_headers(long_ids_result):
+    console = Console(file=io.StringIO(), width=80, color_system=None)
+    terminal.print_audit(long_ids_result, console, by="agent")
+    text = console.file.getvalue()
+    assert "B1" in text and "B1=acknowledge" in text and "B5=follow_up" in text

@@ -5,7 +5,7 @@ One module per command group; importing them registers their commands on ``app``
 import signal
 
 from . import (audit_cmd, checklist_cmd, coach_cmd, diff_cmd,  # noqa: F401  (registration)
-               evaluate_cmd, redact_cmd, report_cmd, train_cmd)
+               evaluate_cmd, formats_cmd, redact_cmd, report_cmd, train_cmd)
 from .app import app, raise_terminated
 
 

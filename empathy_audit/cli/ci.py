@@ -5,6 +5,7 @@ core (gates, expectations) and the formatters; this module only routes text and 
 exit code the core decided."""
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..checklist import Checklist
-from ..errors import UserError, one_line
+from ..errors import UserError
 from ..expectations import compare, describe_change, expected_csv, read_expected
 from ..formatters import terminal
 from ..formatters.csv_export import write_files_atomically
@@ -21,7 +22,7 @@ from ..formatters.findings import RenderContext
 from ..formatters.registry import OutputFormat, render
 from ..gates import GateFailure, check_gates, exit_code, parse_requirements
 from ..model import AuditResult
-from .app import stderr, stdout
+from .app import say, stderr, stdout
 
 FormatOpt = Annotated[OutputFormat, typer.Option(
     "--format", "-f", help="Output format: on stdout, or in the --output file.")]
@@ -40,6 +41,9 @@ ExpectOpt = Annotated[Optional[Path], typer.Option(
     "--expect", help="Expected verdicts CSV: exit 1 listing every verdict that changed.")]
 UpdateExpectedOpt = Annotated[bool, typer.Option(
     "--update-expected", help="Rewrite the --expect file with this run's verdicts.")]
+MaxAnnotationsOpt = Annotated[int, typer.Option(
+    "--max-annotations", min=1, help="--format github: annotate at most N missed behaviours, "
+    "critical first, and count the rest in one notice (GitHub shows 10 per step).")]
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class CiOptions:
     exit_zero: bool = False
     expect: Path | None = None
     update_expected: bool = False
+    max_annotations: int = 10
 
 
 def check_options(options: CiOptions, checklist: Checklist) -> dict[str, float]:
@@ -61,6 +66,9 @@ def check_options(options: CiOptions, checklist: Checklist) -> dict[str, float]:
     if options.output is not None and options.output.is_dir():
         raise UserError("--output names a directory; give a file name", file=str(options.output),
                         key="--output")
+    if options.output is not None and not options.output.absolute().parent.is_dir():
+        raise UserError(f"the directory {options.output.parent} does not exist",
+                        file=str(options.output), key="--output")
     return parse_requirements(options.require, checklist.behaviour_ids)
 
 
@@ -77,6 +85,15 @@ def needs_conversations(options: CiOptions) -> bool:
             or options.expect is not None or options.fail_on_critical)
 
 
+def repository_root() -> Path | None:
+    """GitHub's checkout (GITHUB_WORKSPACE), else the nearest folder holding .git (None
+    outside a repository): GitHub places annotations by paths relative to the repository."""
+    if os.environ.get("GITHUB_WORKSPACE"):
+        return Path(os.environ["GITHUB_WORKSPACE"]).resolve()
+    here = Path.cwd().resolve()
+    return next((folder for folder in (here, *here.parents) if (folder / ".git").exists()), None)
+
+
 def gate_failures(result: AuditResult, checklist: Checklist, options: CiOptions,
                   required: dict[str, float], expected) -> list[GateFailure]:
     critical = [b for b, spec in checklist.behaviours.items() if spec.critical]
@@ -86,8 +103,7 @@ def gate_failures(result: AuditResult, checklist: Checklist, options: CiOptions,
         behaviours, rows = expected
         changes = compare(result, behaviours, rows)
         for change in changes:
-            stderr.print(one_line(f"changed: {describe_change(change, str(options.expect))}"),
-                         markup=False, highlight=False, soft_wrap=True)
+            say(stderr, f"changed: {describe_change(change, str(options.expect))}")
         if changes:
             failures.append(GateFailure("expect", f"{len(changes)} verdict(s) differ from "
                                                   f"{options.expect}"))
@@ -98,7 +114,8 @@ def report(result: AuditResult, checklist: Checklist, options: CiOptions,
            required: dict[str, float], expected, table_view: dict | None = None) -> int:
     """Write every output, print the failed gates, and return the exit code."""
     failures = gate_failures(result, checklist, options, required, expected)
-    context = RenderContext(tuple(failures), checklist)
+    context = RenderContext(tuple(failures), checklist, options.max_annotations,
+                            repository_root())
     files: list[tuple[Path, str]] = []
     if options.update_expected:
         files.append((options.expect, expected_csv(result)))
@@ -106,14 +123,14 @@ def report(result: AuditResult, checklist: Checklist, options: CiOptions,
         files.append((options.output, render(options.fmt, result, context)))
     for path, text in files:
         write_files_atomically(path.parent, {path.name: text})
+    if options.output is not None:
+        say(stderr, f"Wrote {options.output} ({options.fmt.value})")
     if options.update_expected:
-        stderr.print(f"updated: {options.expect} ({len(result.conversations)} conversation(s))",
-                     markup=False, highlight=False)
+        say(stderr, f"updated: {options.expect} ({len(result.conversations)} conversation(s))")
     if options.output is not None or options.fmt is OutputFormat.table:
         terminal.print_audit(result, stdout, **(table_view or {}))
     else:
         sys.stdout.write(render(options.fmt, result, context))
     for failure in failures:
-        stderr.print(f"gate failed: {failure.gate}: {failure.message}", markup=False,
-                     highlight=False, soft_wrap=True)
+        say(stderr, f"gate failed: {failure.gate}: {failure.message}")
     return exit_code(failures, exit_zero=options.exit_zero)

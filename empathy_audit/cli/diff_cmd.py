@@ -11,7 +11,7 @@ import typer
 from ..export_diff import diff_exports, read_export
 from ..formatters.diff_format import render_diff_json, render_diff_markdown
 from ..gates import EXIT_GATE_FAILED, EXIT_OK
-from .app import app, stderr, user_errors
+from .app import app, say, stderr, user_errors
 
 
 class DiffFormat(str, Enum):
@@ -35,7 +35,7 @@ def diff(
     result = diff_exports(read_export(old_dir), read_export(new_dir))
     sys.stdout.write(DIFF_RENDERERS[format](result, str(old_dir), str(new_dir)))
     if fail_on_regression and result.newly_missed:
-        stderr.print(f"gate failed: regression: {len(result.newly_missed)} verdict(s) went from "
-                     f"met to missed", markup=False, highlight=False)
+        say(stderr, f"gate failed: regression: {len(result.newly_missed)} verdict(s) went from "
+                    f"met to missed")
         raise typer.Exit(EXIT_GATE_FAILED)
     raise typer.Exit(EXIT_OK)

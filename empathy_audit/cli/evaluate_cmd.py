@@ -14,7 +14,7 @@ from ..evaluation import evaluate as run_evaluation, evaluate_turns, read_ids
 from ..formatters.agreement import render_agreement, render_agreement_json
 from ..gates import EXIT_GATE_FAILED, EXIT_OK
 from .app import (ChecklistOpt, EncodingOpt, MapOpt, PathsArg, SpeakerOpt, app,
-                  run_audit_command, stderr, stdout, user_errors)
+                  run_audit_command, say, stderr, stdout, user_errors)
 
 
 class EvaluationFormat(str, Enum):
@@ -37,7 +37,8 @@ def evaluate(
     show_disagreements: Annotated[bool, typer.Option(
         help="List each conversation or turn where tool and label differ, with the evidence.")]
         = False,
-    format: Annotated[EvaluationFormat, typer.Option("--format", "-f")] = EvaluationFormat.table,
+    format: Annotated[EvaluationFormat, typer.Option(
+        "--format", "-f", help="table: for people; json: for scripts.")] = EvaluationFormat.table,
     fail_under_kappa: Annotated[Optional[float], typer.Option(
         help="Exit 1 when any behaviour's or cue's kappa is below this.")] = None,
     field_map: MapOpt = None,
@@ -63,6 +64,5 @@ def evaluate(
              if fail_under_kappa is not None and (kappa is None or kappa < fail_under_kappa)]
     for name, kappa in below:
         shown = "n/a" if kappa is None else f"{kappa:.2f}"
-        stderr.print(f"gate failed: kappa: {name} kappa {shown} is below {fail_under_kappa:g}",
-                     markup=False)
+        say(stderr, f"gate failed: kappa: {name} kappa {shown} is below {fail_under_kappa:g}")
     raise typer.Exit(EXIT_GATE_FAILED if below else EXIT_OK)

@@ -13,7 +13,7 @@ from ..formatters.csv_export import write_files_atomically
 from ..gates import EXIT_GATE_FAILED, EXIT_OK
 from ..redact_files import redact_paths
 from ..redaction import KINDS, read_names
-from .app import EncodingOpt, MapOpt, _pairs, app, stdout, user_errors
+from .app import EncodingOpt, MapOpt, _pairs, app, say, stdout, user_errors
 
 
 def describe_counts(counts: Counter) -> str:
@@ -51,8 +51,9 @@ def redact(
     field_map: MapOpt = None,
     encoding: EncodingOpt = "utf-8-sig",
 ):
-    """Replace emails, phones, card and account numbers, @handles, URL query strings, street
-    addresses and names with placeholders consistent within a conversation (<EMAIL_1>)."""
+    """Replace emails, phones, card, IBAN and account numbers, @handles, URL query strings,
+    addresses, IPs, dates of birth and names with placeholders consistent within a
+    conversation (<EMAIL_1>)."""
     if out is None and not check:
         raise UserError("give --out DIR for the redacted copies, or --check", key="--out")
     results = redact_paths(paths, names=_names(names), field_map=_pairs(field_map, "--map"),
@@ -60,14 +61,12 @@ def redact(
     total: Counter = Counter()
     for result in results:
         total.update(result.counts)
-        stdout.print(f"{result.source}: {describe_counts(result.counts)}", markup=False,
-                     highlight=False)
+        say(stdout, f"{result.source}: {describe_counts(result.counts)}")
     if check:
         dirty = [r for r in results if sum(r.counts.values())]
-        stdout.print(f"{len(dirty)} of {len(results)} file(s) hold personal data to redact: "
-                     f"{describe_counts(total)}", markup=False, highlight=False)
+        say(stdout, f"{len(dirty)} of {len(results)} file(s) hold personal data to redact: "
+                    f"{describe_counts(total)}")
         raise typer.Exit(EXIT_GATE_FAILED if dirty else EXIT_OK)
     _check_out_dir(out, results)
     write_files_atomically(out, {r.relative: r.content for r in results})
-    stdout.print(f"Redacted {len(results)} file(s) into {out}: {describe_counts(total)}",
-                 markup=False, highlight=False)
+    say(stdout, f"Redacted {len(results)} file(s) into {out}: {describe_counts(total)}")

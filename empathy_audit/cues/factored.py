@@ -17,9 +17,12 @@ run around it. ``tests/test_scale.py`` checks spans against the plain alternatio
 """
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from re import _constants as sre_c, _parser as sre_parse   # the stdlib's own regex parser
+
+from .compile_cache import derived
 
 # Characters other than the ASCII letter itself that ``re`` matches to it under IGNORECASE
 # (found by scanning every code point; a test re-checks the table).
@@ -169,7 +172,7 @@ def _factor(alternatives: tuple[str, ...]) -> str:
 def factor(alternatives: list[str]) -> str:
     """The alternation of ``alternatives`` (leftmost-first), rewritten for speed (cached: a
     checklist is compiled in every worker and again by every audit in one process)."""
-    return _factor(tuple(alternatives))
+    return derived("factor", json.dumps(alternatives), lambda: _factor(tuple(alternatives)))
 
 
 def group_by_head(alternatives: list[str]) -> str:

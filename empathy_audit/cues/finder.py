@@ -7,7 +7,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ..checklist import Checklist
+from ..errors import UserError
 from ..model import AGENT, CUSTOMER, Conversation, CueMatch, Turn
+from .bounded import SECONDS, BudgetExceeded, can_backtrack, exceeds_budget
+from .compile_cache import compiling
 from .kinds import KINDS
 from .rules import EngagementMatcher, WordsMatcher, candidate_stems, normalize_quotes
 
@@ -39,10 +42,13 @@ class CueFinder:
 
     def __init__(self, checklist: Checklist):
         self.checklist = checklist
-        self.matchers = {cue_id: KINDS[cue.kind].build(cue_id, cue, checklist)
-                         for cue_id, cue in checklist.cues.items()}
-        self.words = {cue_id: m for cue_id, m in self.matchers.items()
-                      if isinstance(m, WordsMatcher)}
+        with compiling(checklist):
+            self.matchers = {cue_id: KINDS[cue.kind].build(cue_id, cue, checklist)
+                             for cue_id, cue in checklist.cues.items()}
+            self.words = {cue_id: m for cue_id, m in self.matchers.items()
+                          if isinstance(m, WordsMatcher)}
+            for matcher in self.matchers.values():
+                matcher.prepare()
         self.engagement = {cue_id: m for cue_id, m in self.matchers.items()
                            if isinstance(m, EngagementMatcher)}
         # Kinds that look at the other cues of the turn and of the customer run last.
@@ -90,25 +96,55 @@ class CueFinder:
         for cue_id in self.order:
             if self.checklist.cues[cue_id].speaker not in (seen.turn.speaker, "any"):
                 continue
-            found = self.matchers[cue_id].find_on(seen)
+            try:
+                found = self.matchers[cue_id].find_on(seen)
+            except BudgetExceeded:
+                raise self._over_budget(cue_id, seen.turn, seen.text) from None
             if found:
                 seen.found[cue_id] = found
         matches = [m for found in seen.found.values() for m in found]
         return sorted(set(matches), key=lambda m: (m.start, m.end, m.cue, m.how))
 
+    def _over_budget(self, cue_id: str, turn: Turn, text: str) -> UserError:
+        """The error for a cue whose regexes ran out of time on a turn, naming the pattern
+        that does so alone (and where the checklist has it) when one does."""
+        cue = self.checklist.cues[cue_id]
+        culprit = next(((field, index, pattern)
+                        for field in ("patterns", "exclude", "veto", "default_unless")
+                        for index, pattern in enumerate(getattr(cue, field) or ())
+                        if can_backtrack(pattern) and exceeds_budget(pattern, text)), None)
+        if culprit is None:
+            return UserError(f"the regexes of cue {cue_id!r} together take more than "
+                             f"{SECONDS:g} s on this turn; simplify them",
+                             file=turn.source, line=turn.line, key=f"cues.{cue_id}")
+        field, index, pattern = culprit
+        origin = self.checklist.origin("cues", cue_id, field, index)
+        return UserError(f"regex {pattern!r} of cue {cue_id!r}"
+                         + (f" ({origin})" if origin else "")
+                         + f" takes more than {SECONDS:g} s on this turn: it backtracks; "
+                           f"rewrite it without repeats that can take the same characters",
+                         file=turn.source, line=turn.line, key=f"cues.{cue_id}.{field}.{index}")
+
 
 class CustomerSoFar:
-    """The customer's turns before the current one, each tokenized once (not once per reply)."""
+    """The customer's turns before the current one, each tokenized once (not once per reply),
+    indexed by stem so that a reply looks up its own words instead of rereading all of theirs
+    (linear, not quadratic, in the turns of a long call)."""
 
     def __init__(self):
-        self.words: list[tuple[str, str]] = []
+        self.by_stem: dict[str, set[str]] = {}   # stem -> the words the customer wrote it as
         self.turns = 0
         self.chars = 0
 
     def add(self, text: str) -> None:
-        self.words += candidate_stems(normalize_quotes(text))
+        for word, stem in candidate_stems(normalize_quotes(text)):
+            self.by_stem.setdefault(stem, set()).add(word)
         self.turns += 1
         self.chars += len(text)
+
+    def said(self, stem: str, ignore: frozenset[str]) -> bool:
+        """Whether the customer wrote ``stem`` as a word ``ignore`` does not hold."""
+        return stem not in ignore and any(w not in ignore for w in self.by_stem.get(stem, ()))
 
     @property
     def said_anything(self) -> bool:

@@ -236,6 +236,9 @@ class LearnedMatcher:
                             f"checklist from its file (load_checklist)")
         return cls(cue_id, model)
 
+    def prepare(self) -> None:
+        """Nothing to derive: the weights are read when the checklist loads."""
+
     def probability(self, seen: "TurnSeen") -> tuple[float, list[tuple[str, int, int]]]:
         found = list(features(seen, self.model.features))
         weights = self.model.weights

@@ -53,6 +53,7 @@ case-sensitively on UTF-8):
 """
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ from re import _constants as sre_c, _parser as sre_parse   # the stdlib's own re
 
 import _sre
 
+from .compile_cache import derived
 from .factored import ignorecase_variants
 
 MAX_CHAR = 0x10FFFF
@@ -364,10 +366,13 @@ def relaxed_or_none(regex: re.Pattern | None) -> str | None:
     """:func:`relax` of a compiled regex; None when it gets no prefilter."""
     if regex is None:
         return None
-    try:
-        return relax(regex.pattern, regex.flags)
-    except Untranslatable:
-        return None
+
+    def compute() -> str | None:
+        try:
+            return relax(regex.pattern, regex.flags)
+        except Untranslatable:
+            return None
+    return derived("relax", json.dumps([regex.pattern, regex.flags]), compute)
 
 
 # ---------------------------------------------------------------- running it
@@ -457,7 +462,13 @@ class Screened:
 
     @cached_property
     def _never_empty(self) -> bool:
-        return sre_parse.parse(self.regex.pattern, self.regex.flags).getwidth()[0] > 0
+        return derived("never_empty", json.dumps([self.regex.pattern, self.regex.flags]),
+                       lambda: sre_parse.parse(self.regex.pattern,
+                                               self.regex.flags).getwidth()[0] > 0)
+
+    def prepare(self) -> None:
+        """Derive the prefilter now (from the cache when it is warm), not at first use."""
+        self.relaxed, self._never_empty   # noqa: B018  (cached properties)
 
     @property
     def pattern(self) -> str:

@@ -17,10 +17,13 @@ from typing import TYPE_CHECKING
 
 from ..checklist import Checklist, Cue, compile_pattern, phrase_regex
 from ..model import AGENT, Conversation, CueMatch, Turn
+from ..redaction import KINDS as REDACTED_KINDS, WORD_KINDS
+from .bounded import compile_bounded
+from .compile_cache import derived
 from .factored import factor
 from .prefilter import Screened
 from .sentiment import locate_words, sentiment
-from .sentiment_gate import cannot_be_negative, polarity_can_reach
+from .sentiment_gate import cannot_be_negative, polarity_can_reach, prepare_gates
 
 if TYPE_CHECKING:
     from .finder import TurnSeen
@@ -33,8 +36,17 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?", re.IGNORECASE)
 # first: a pattern that starts with a class (not a group) lets ``re`` skip ahead in C to
 # where a URL can start, 2.3x faster.
 _URL = re.compile("[hHwW](?:(?<=[hH])[tT][tT][pP][sS\u017f]?://|(?<=[wW])[wW][wW]\\.)\\S+")
-# "[@#]\w+|<HANDLE_\d+>" (a redacted @handle is still one), one class first as _URL
-_HANDLE = re.compile(r"[@#<](?:(?<=[@#])\w+|(?<=<)HANDLE_\d+>)")
+# "[@#]\w+|<HANDLE_\d+>" (a redacted @handle is still one, and a redacted number still
+# none), one class first as _URL
+_HANDLE = re.compile(r"[@#<](?:(?<=[@#])\w+|(?<=<)(?:"
+                     + "|".join(k for k in REDACTED_KINDS if k not in WORD_KINDS) + r")_\d+>)")
+# An email is one word, and so is the placeholder redaction writes for an email, a name or a
+# username (<EMAIL_1>): redacting a turn keeps its count of words (README, "Redaction").
+# The "@" and domain of an email, "@" first so that ``re`` skips ahead to it in C (a third of
+# the time of the whole address's pattern); the local part is found backwards (_emails).
+_EMAIL_AT = re.compile(r"@(?<=[\w.+-]@)[\w-]+(?:\.[\w-]+)+")
+_WORD_PLACEHOLDER = re.compile(r"<(?:" + "|".join(WORD_KINDS) + r")_\d+>")
+_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
 _NOT_LETTER_TO_SPACE = bytes(c if chr(c).isascii() and chr(c).isalpha() else 32
                              for c in range(256))
 _SIGNATURE = re.compile(r"(?:\s[\^*~-]\s?[A-Za-z]{1,4}|\s/[A-Za-z]{1,4})\s*$")
@@ -94,6 +106,14 @@ class WordsMatcher:
             only_with=tuple(cue.only_with),
         )
 
+    def prepare(self) -> None:
+        """Derive its regexes' prefilters now, while the checklist's cache is open."""
+        for screened in (self.regex, self.exclude, self.veto, self.default_unless):
+            if screened is not None:
+                screened.prepare()
+        if self.uses_sentiment or self.sentiment_veto_above is not None:
+            prepare_gates()
+
     def find_on(self, seen: TurnSeen) -> list[CueMatch]:
         """Its own words (else sentiment, else the default) plus the matches of the cues it
         includes, unless a veto or a missing required cue rules it out for this turn."""
@@ -101,8 +121,10 @@ class WordsMatcher:
             return []
         text = seen.text
         found = list(seen.own_words(self.cue_id))
-        found += [CueMatch(self.cue_id, m.start, m.end, m.text, f"via {included}")
-                  for included in self.includes for m in seen.found.get(included, [])]
+        # once each: cues that include each other in diamonds would double them per level
+        found += list(dict.fromkeys(
+            CueMatch(self.cue_id, m.start, m.end, m.text, f"via {included}")
+            for included in self.includes for m in seen.found.get(included, [])))
         if not found and self.uses_sentiment:
             found = self.find_sentiment(text)
         if not found:
@@ -185,12 +207,12 @@ def _combine(patterns: list[str], phrases: Sequence[str] = ()) -> Screened | Non
     are checked again here, for checklists built in Python rather than loaded (which checks
     them too); phrases become regexes that are safe by construction."""
     for pattern in patterns:
-        compile_pattern(pattern)
+        derived("checked", pattern, lambda p=pattern: compile_pattern(p) is not None)
     alternatives = [phrase_regex(p) for p in phrases] + list(patterns)
     if not alternatives:
         return None
-    # the same matches as "(?:a)|(?:b)|..."
-    return Screened(re.compile(factor(alternatives), re.IGNORECASE))
+    # the same matches as "(?:a)|(?:b)|...", in re or, when it could backtrack, with a budget
+    return Screened(compile_bounded(factor(alternatives), re.IGNORECASE, tuple(patterns)))
 
 
 
@@ -223,7 +245,36 @@ def _stem(word: str) -> str:
 @lru_cache(maxsize=4)   # an agent turn is stripped for its template, then for its words
 def _strip_noise(text: str) -> str:
     text = _URL.sub(lambda m: " " * len(m.group()), text)
+    if "@" in text:
+        text = _emails_as_words(text)
+    if "<" in text:
+        text = _WORD_PLACEHOLDER.sub(_one_word, text)
     return _HANDLE.sub(lambda m: " " * len(m.group()), text)
+
+
+def _emails_as_words(text: str) -> str:
+    """``(?<![\\w.+-])[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+`` replaced by :func:`_one_word`."""
+    pieces, last = [], 0
+    for match in _EMAIL_AT.finditer(text):
+        start = match.start()
+        while start > last and _in_local_part(text[start - 1]):
+            start -= 1
+        if start == last and start and _in_local_part(text[start - 1]):
+            continue   # the local part would run into the address before
+        pieces += [text[last:start], _one_word(text[start:match.end()])]
+        last = match.end()
+    return "".join(pieces) + text[last:] if pieces else text
+
+
+def _in_local_part(char: str) -> bool:
+    return char.isalnum() or char in "_.+-"
+
+
+def _one_word(match: re.Match | str) -> str:
+    """The match as one capitalised word of the same length: a word for the engagement cue,
+    left out of reply templates (canned_key drops capitalised words), offsets unchanged."""
+    text = match if isinstance(match, str) else match.group()
+    return _NOT_ALNUM.sub("X", text).upper()
 
 
 @lru_cache(maxsize=1 << 15)   # as _stem: the same words recur turn after turn
@@ -305,6 +356,9 @@ class EngagementMatcher:
                    cue.min_own_words, ignore, cue.canned_min_repeats,
                    (rule.customer_cue, rule.agent_cue) if rule else None)
 
+    def prepare(self) -> None:
+        self.words.prepare()
+
     def count_replies(self, conversations: Iterable[Conversation]) -> None:
         """Count, per reply template, the conversations it was sent in (canned detection)."""
         if not self.canned_min_repeats:
@@ -316,12 +370,11 @@ class EngagementMatcher:
     def find_on(self, seen: TurnSeen) -> list[CueMatch]:
         if not seen.customer.said_anything:
             return []
-        return self.find(seen.turn, seen.customer.words, seen.last_customer_cues,
-                         set(seen.found))
+        return self.find(seen.turn, seen.customer, seen.last_customer_cues, set(seen.found))
 
-    def find(self, turn: Turn, their_words: Sequence[tuple[str, str]],
-             last_customer_cues: set[str], own_cues: set[str]) -> list[CueMatch]:
-        """``their_words``: candidate_stems of the customer's earlier turns."""
+    def find(self, turn: Turn, customer, last_customer_cues: set[str],
+             own_cues: set[str]) -> list[CueMatch]:
+        """``customer``: the customer's earlier turns (``finder.CustomerSoFar``)."""
         key = canned_key(turn.text) if self.canned_min_repeats else ""
         if key and self.canned[key] >= self.canned_min_repeats:
             return []   # canned: sent to many customers, whatever its words
@@ -330,9 +383,8 @@ class EngagementMatcher:
             self.unacknowledged[0] in last_customer_cues and self.unacknowledged[1] not in own_cues
         found = [] if ignores_them else self.words.find_words(text)
         ignore = self.ignore | brand_words(turn.agent_id)
-        theirs = {stem for word, stem in their_words if word not in ignore and stem not in ignore}
         mine = content_words(text, ignore)
-        shared = [w for w in mine if w in theirs]
+        shared = [w for w in mine if customer.said(w, ignore)]
         if len(shared) >= self.min_shared_words:
             found += [CueMatch(self.cue_id, s, e, text[s:e], "shared-words")
                       for w in shared for s, e in mine[w][:1]]

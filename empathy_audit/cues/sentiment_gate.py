@@ -65,6 +65,11 @@ def _without_whitespace(lowered: str) -> str:
     return "".join(lowered.split())
 
 
+def prepare_gates() -> None:
+    """Build the gates now (while a checklist's compile cache is open), not at first use."""
+    _gates()
+
+
 @lru_cache(maxsize=1)
 def _gates() -> tuple[re.Pattern, re.Pattern]:
     import_textblob()

@@ -21,7 +21,8 @@ def _import_distributed():
     try:
         import distributed
     except ImportError:
-        raise UserError("--engine dask needs Dask: pip install 'empathy-audit[dask]'",
+        raise UserError("--engine dask needs Dask, from the [dask] extra: pip install "
+                        "'dask[distributed]>=2024.1'",
                         key="--engine") from None
     return distributed
 

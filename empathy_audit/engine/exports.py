@@ -6,7 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ..formatters.csv_export import export_tables, move_into_place, staging_directory
+from ..formatters.csv_export import (export_tables, mark_as_output, move_into_place,
+                                     staging_directory)
 from ..model import AuditResult
 from .work import STREAMED_TABLES
 
@@ -35,6 +36,7 @@ class StreamedExports:
             if name not in STREAMED_TABLES:
                 (self.staging / name).write_text(text, encoding="utf-8", newline="")
         written = move_into_place(self.staging, self.directory, self.names)
+        mark_as_output(self.directory)
         self.discard()
         return written
 

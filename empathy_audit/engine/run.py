@@ -32,17 +32,22 @@ def stream_audit(paths: Iterable[str | Path], checklist: Checklist | str | Path 
                  speaker_map: dict[str, str] | None = None, encoding: str = "utf-8-sig",
                  ids_per_file: bool = False,
                  on_scanned: Callable[[LoadReport], None] | None = None,
-                 turns_per_chunk: int | None = None) -> AuditResult:
+                 turns_per_chunk: int | None = None,
+                 progress: Callable[[int, int, int], None] | None = None,
+                 exclude: Iterable[str] = (), input_format: str | None = None,
+                 allow_empty: bool = True, infer_roles: bool = False) -> AuditResult:
     """Audit ``paths`` with bounded memory; write the CSV exports to ``export_dir`` if given.
 
     ``on_scanned`` sees the load report after the first pass, before any scoring (``--strict``
-    stops there)."""
+    stops there); ``progress(scored, total, files)`` is called as chunks of conversations
+    come back."""
     turns_per_chunk = turns_per_chunk or TURNS_PER_CHUNK
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
     if not isinstance(checklist, Checklist):
         checklist = load_checklist(checklist)
-    source = Source.of(paths, field_map, speaker_map, encoding, ids_per_file)
+    source = Source.of(paths, field_map, speaker_map, encoding, ids_per_file, exclude,
+                       input_format, allow_empty)
     counter = ReplyCounter(canned_thresholds(checklist))
     scanned = scan(source, counter.add)
     if on_scanned:
@@ -53,7 +58,7 @@ def stream_audit(paths: Iterable[str | Path], checklist: Checklist | str | Path 
     # Worker processes and Dask workers compile their own cue finder; this process needs
     # one only when it scores the chunks itself.
     finder = CueFinder(checklist) if engine == "local" and jobs <= 1 else None
-    scorer = ChunkScorer(checklist, counter.counts, finder)
+    scorer = ChunkScorer(checklist, counter.counts, finder, infer_roles)
     del counter   # its per-template table is no longer needed
     exports = StreamedExports(export_dir, partial_result(checklist, [])) if export_dir else None
     try:
@@ -62,6 +67,8 @@ def stream_audit(paths: Iterable[str | Path], checklist: Checklist | str | Path 
         for done in run_chunks(work, scorer, jobs=jobs, engine=engine,
                                scheduler=scheduler):
             totals.add(done.conversations, done.turns)
+            if progress:
+                progress(len(totals.scores), len(scanned.last_row), len(scanned.files))
             if exports:
                 exports.append(done.rows)
         if totals.turns != scanned.turns:   # every usable turn scored, none twice

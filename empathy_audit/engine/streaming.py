@@ -17,6 +17,7 @@ as ``load`` does, so very large inputs belong in JSON Lines.
 from __future__ import annotations
 
 import gzip
+import io
 import os
 import sys
 from collections import deque
@@ -28,6 +29,7 @@ from pathlib import Path
 from ..errors import UserError
 from ..loading import FieldMap, RawTurn
 from ..loading import core as loaders
+from ..loading import formats
 from ..loading.core import UsableRows
 from ..model import AGENT, Conversation, LoadReport, Skipped
 
@@ -42,13 +44,18 @@ class Source:
     speaker_map: tuple[tuple[str, str], ...] = ()
     encoding: str = "utf-8-sig"
     ids_per_file: bool = False
+    exclude: tuple[str, ...] = ()
+    input_format: str | None = None
+    allow_empty: bool = True
 
     @classmethod
     def of(cls, paths: Iterable[str | Path], field_map: dict[str, str] | None = None,
            speaker_map: dict[str, str] | None = None, encoding: str = "utf-8-sig",
-           ids_per_file: bool = False) -> "Source":
+           ids_per_file: bool = False, exclude: Iterable[str] = (),
+           input_format: str | None = None, allow_empty: bool = True) -> "Source":
         return cls(tuple(str(p) for p in paths), tuple((field_map or {}).items()),
-                   tuple((speaker_map or {}).items()), encoding, ids_per_file)
+                   tuple((speaker_map or {}).items()), encoding, ids_per_file, tuple(exclude),
+                   input_format, allow_empty)
 
     def usable_rows(self) -> UsableRows:
         return UsableRows(loaders.parse_speaker_map(dict(self.speaker_map)), self.ids_per_file)
@@ -77,6 +84,8 @@ class Scan:
 # ---------------------------------------------------------------- reading lines
 
 def _stamp(source: str) -> tuple[int, int]:
+    if source == loaders.STDIN:   # read once and kept: it cannot change between the passes
+        return 0, 0
     status = os.stat(source)
     return status.st_size, status.st_mtime_ns
 
@@ -86,16 +95,21 @@ def _text_lines(path: Path, encoding: str, newline: str):
     """The file's text, line by line, untranslated, gunzipped if needed. CSV needs
     ``newline=""`` (its reader handles quoted line breaks); JSON Lines ``"\\n"`` (the only
     separator; a bare \\r is no line break)."""
+    if str(path) == loaders.STDIN:
+        yield io.StringIO(loaders._open_text(path, encoding), newline=newline)
+        return
     opener = gzip.open if loaders.is_gzip(path) else open
     with opener(path, "rt", encoding=encoding, newline=newline) as handle:
         yield handle
 
 
-def _raw_turns(path: Path, encoding: str, fields: FieldMap) -> Iterator[RawTurn]:
+def _raw_turns(path: Path, encoding: str, fields: FieldMap,
+               input_format: str | None = None) -> Iterator[RawTurn]:
     source = str(path)
-    kind = loaders.format_of(path)
-    if kind == "json":
-        yield from loaders.read_json(loaders._open_text(path, encoding), source, fields)
+    kind = formats.kind_of(path, input_format)
+    if kind not in ("csv", "jsonl"):   # a whole document: JSON, captions, plain text
+        yield from formats.read_document(loaders._open_text(path, encoding), source, fields,
+                                         input_format)
         return
     try:
         with _text_lines(path, encoding, "" if kind == "csv" else "\n") as handle:
@@ -120,11 +134,12 @@ def _usable_rows(files: list[Path], source: Source, usable: UsableRows,
     fields = FieldMap(dict(source.field_map))
     for path in files:
         on_file(str(path))
-        for raw in _raw_turns(path, source.encoding, fields):
+        for raw in _raw_turns(path, source.encoding, fields, source.input_format):
             values, problem = loaders._validate(raw)
             if problem:
                 if on_skipped:
-                    on_skipped(Skipped(raw.source, raw.line, problem))
+                    on_skipped(Skipped(raw.source, raw.line, problem,
+                                       event="__event__" in raw.fields))
                 continue
             yield raw, usable.accept(raw, values)
 
@@ -134,7 +149,7 @@ def _usable_rows(files: list[Path], source: Source, usable: UsableRows,
 def scan(source: Source, on_agent_turn: AgentTurnCallback | None = None) -> Scan:
     """First pass: the load report, where each conversation ends, agent turns to the callback."""
     report = LoadReport()
-    files = loaders.expand_paths(source.paths, report)
+    files = loaders.expand_paths(source.paths, report, source.exclude)
     last_row: dict[str, int] = {}
     stamps: dict[str, tuple[int, int]] = {}
 
@@ -150,6 +165,8 @@ def scan(source: Source, on_agent_turn: AgentTurnCallback | None = None) -> Scan
         if values["role"] == AGENT and on_agent_turn:
             on_agent_turn(conversation_id, values["text"])
     report.notes.extend(usable.notes())
+    if not last_row and not source.allow_empty:
+        raise formats.nothing_read(report.files, report, source.encoding)
     return Scan(report, files, last_row, stamps)
 
 

@@ -29,6 +29,7 @@ class Totals:
         self.scores: list[float | None] = []
         self.counts = {b: {MET: 0, MISSED: 0, NA: 0} for b in self.behaviours}
         self.turns = 0
+        self.role_notes: list[str] = []
 
     def add(self, scored: list[ScoredConversation], turns: int) -> None:
         self.turns += turns
@@ -38,6 +39,8 @@ class Totals:
                 n = len(self.behaviours)
                 agent = self.agents[conversation.agent_id] = _Agent(met=[0] * n, missed=[0] * n)
             agent.scores.append(conversation.score)
+            if conversation.role_note:
+                self.role_notes.append(conversation.role_note)
             self.scores.append(conversation.score)
             for i, (behaviour, verdict) in enumerate(zip(self.behaviours, conversation.verdicts)):
                 self.counts[behaviour][verdict] += 1
@@ -49,6 +52,7 @@ class Totals:
                                {b: rate(a.met[i], a.missed[i])
                                 for i, b in enumerate(self.behaviours)})
                   for agent_id, a in sorted(self.agents.items())]
+        report.notes.extend(self.role_notes)
         return AuditResult(self.checklist.name, self.behaviours, [], agents, report,
                            mean(self.scores), self.counts,
                            totals=(len(self.scores), self.turns))

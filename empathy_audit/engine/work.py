@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..audit import score_conversation
+from ..audit import role_notes, score_conversation
 from ..checklist import Checklist
 from ..cues.finder import CueFinder
 from ..formatters.csv_export import export_tables
 from ..model import AuditResult, Conversation, LoadReport
+from ..roles import RoleCheck
 
 STREAMED_TABLES = ("turns.csv", "conversations.csv")   # one row per turn / conversation
 
@@ -23,6 +24,7 @@ class ScoredConversation:
     agent_id: str
     score: float | None
     verdicts: tuple[str, ...]   # per behaviour, checklist order
+    role_note: str | None = None   # the role check's note, as the summary lists it
 
 
 @dataclass(slots=True)
@@ -45,18 +47,28 @@ class ChunkScorer:
     """A checklist's cue finder, with the corpus-level reply counts already in place."""
 
     def __init__(self, checklist: Checklist, reply_counts: dict[str, int],
-                 finder: CueFinder | None = None):
+                 finder: CueFinder | None = None, infer_roles: bool = False):
         self.checklist = checklist
         self.reply_counts = reply_counts
+        self.infer_roles = infer_roles
         self._finder = finder
+        self._role_check: RoleCheck | None = None
         if finder is not None:
             finder.use_reply_counts(reply_counts)
 
     def __getstate__(self):   # ship the inputs, not compiled regexes
-        return {"checklist": self.checklist, "reply_counts": self.reply_counts}
+        return {"checklist": self.checklist, "reply_counts": self.reply_counts,
+                "infer_roles": self.infer_roles}
 
     def __setstate__(self, state):
-        self.__init__(state["checklist"], state["reply_counts"])
+        self.__init__(state["checklist"], state["reply_counts"],
+                      infer_roles=state["infer_roles"])
+
+    @property
+    def role_check(self) -> RoleCheck:
+        if self._role_check is None:
+            self._role_check = RoleCheck(self.checklist)
+        return self._role_check
 
     @property
     def finder(self) -> CueFinder:
@@ -66,11 +78,13 @@ class ChunkScorer:
         return self._finder
 
     def __call__(self, conversations: list[Conversation]) -> ChunkResult:
-        results = [score_conversation(self.finder, self.checklist, c) for c in conversations]
+        results = [score_conversation(self.finder, self.checklist, c, self.role_check,
+                                      self.infer_roles) for c in conversations]
         tables = export_tables(partial_result(self.checklist, results))
         behaviours = self.checklist.behaviour_ids
         scored = [ScoredConversation(r.conversation.agent_id, r.score,
-                                     tuple(r.verdicts[b].verdict for b in behaviours))
+                                     tuple(r.verdicts[b].verdict for b in behaviours),
+                                     next(iter(role_notes([r])), None))
                   for r in results]
         return ChunkResult({name: without_header(tables[name]) for name in STREAMED_TABLES},
                            scored, sum(len(c.turns) for c in conversations))

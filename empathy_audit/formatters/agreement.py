@@ -63,7 +63,7 @@ def _evidence(result, verdict) -> list[str]:
                     (verdict.trigger_cue is None and turn.speaker == "customer")]
         cues = "; ".join(records.evidence_text(m) for m in relevant) or "no cues"
         text = " ".join(turn.text.split())
-        shown.append(f"turn {index} {turn.speaker} [{cues}]: {text[:160]}")
+        shown.append(f"turn {turn.number} {turn.speaker} [{cues}]: {text[:160]}")
     return shown
 
 

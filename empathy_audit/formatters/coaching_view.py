@@ -46,7 +46,7 @@ def _example(example: TurnExample, note: str) -> Group:
              Text("customer: ", style="bold") + _turn_text(example.customer_turn.text,
                                                           example.customer_cues, CUSTOMER)]
     if example.agent_turn is not None:
-        lines.append(Text(f"agent (turn {example.agent_turn.index}): ", style="bold")
+        lines.append(Text(f"agent (turn {example.agent_turn.number}): ", style="bold")
                      + _turn_text(example.agent_turn.text, example.agent_cues, AGENT))
     return Group(*lines)
 

@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ..loading.core import OUTPUT_MARKER, OUTPUT_MARKER_TEXT
 from ..model import AuditResult
 from . import records
 
@@ -44,6 +45,9 @@ def to_csv(rows: list[dict[str, str]], columns: list[str] | None = None) -> str:
             raise ValueError(f"not a column: {sorted(row.keys() - known)}")
         write_row([safe_cell(row.get(column, "")) for column in columns])
     return buffer.getvalue()
+
+
+EXPORT_NAMES = ("conversations.csv", "agents.csv", "turns.csv", "skipped.csv")
 
 
 def export_tables(result: AuditResult) -> dict[str, str]:
@@ -96,4 +100,13 @@ def write_files_atomically(directory: Path, files: dict[str, str | bytes]) -> li
 
 
 def write_exports(result: AuditResult, directory: Path) -> list[Path]:
-    return write_files_atomically(directory, export_tables(result))
+    written = write_files_atomically(directory, export_tables(result))
+    mark_as_output(directory)
+    return written
+
+
+def mark_as_output(directory: Path) -> None:
+    """Tell later runs over a folder holding ``directory`` that it is not transcripts."""
+    marker = directory / OUTPUT_MARKER
+    if not marker.exists():
+        marker.write_text(OUTPUT_MARKER_TEXT, encoding="utf-8")

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 from ..export_diff import Delta, ExportDiff, Flip
-from .markdown import cell, table
+from .markdown import Budget, cell, table
 
 
 def _value(value: float | None, percent: bool) -> str:
@@ -26,28 +27,49 @@ def _delta_cells(delta: Delta, percent: bool) -> list[str]:
     return [_value(delta.old, percent), _value(delta.new, percent), _change(delta, percent)]
 
 
+def _changed(delta: Delta, rates: list[Delta]) -> bool:
+    return any(d.old != d.new for d in (delta, *rates))
+
+
 def render_diff_markdown(diff: ExportDiff, old: str, new: str) -> str:
-    lines = [f"## Empathy audit diff: `{cell(old)}` → `{cell(new)}`", "",
-             f"{len(diff.newly_missed)} newly missed, {len(diff.newly_met)} newly met, "
-             f"{len(diff.other_flips)} other change(s); {len(diff.added)} conversation(s) added, "
-             f"{len(diff.removed)} removed.", "", "### Behaviours (met rate)", ""]
-    lines += table(["behaviour", "old", "new", "change"],
-                   [[d.name, *_delta_cells(d, True)] for d in diff.behaviour_rates], "lrrr")
-    lines += ["", "### Agents", ""]
+    """Fits a pull-request comment: agents that did not change are left out, verdict changes
+    are counted per behaviour, and long lists stop at GitHub's limit, saying what is left."""
+    full = f"`empathy-audit diff {cell(old)} {cell(new)} --format json` lists them all"
+    budget = Budget()
+    lines = budget.lines([
+        f"## Empathy audit diff: `{cell(old)}` → `{cell(new)}`", "",
+        f"{len(diff.newly_missed)} newly missed, {len(diff.newly_met)} newly met, "
+        f"{len(diff.other_flips)} other change(s); {len(diff.added)} conversation(s) added, "
+        f"{len(diff.removed)} removed.", "", "### Behaviours (met rate)", ""])
+    lines += budget.lines(table(["behaviour", "old", "new", "change"],
+                                [[d.name, *_delta_cells(d, True)] for d in diff.behaviour_rates],
+                                "lrrr"))
+    flips = (("Newly missed", diff.newly_missed), ("Newly met", diff.newly_met),
+             ("Other verdict changes", diff.other_flips))
+    counted = [[title, behaviour, n] for title, found in flips
+               for behaviour, n in Counter(f.behaviour for f in found).items()]
+    if counted:
+        lines += budget.lines(["", "### Verdict changes by behaviour", ""]
+                              + table(["change", "behaviour", "conversations"], counted, "llr"))
+    changed = [d for d in diff.agent_scores if _changed(d, diff.agent_rates[d.name])]
+    lines += budget.lines(["", f"### Agents ({len(changed)} changed, "
+                               f"{len(diff.agent_scores) - len(changed)} unchanged not listed)", ""])
     header = ["agent", "old score", "new score", "change",
               *(f"{b} change" for b in diff.behaviours)]
     rows = [[d.name, *_delta_cells(d, False),
-             *(_change(r, True) for r in diff.agent_rates[d.name])] for d in diff.agent_scores]
-    lines += table(header, rows, "l" + "r" * (len(header) - 1))
-    for title, flips in (("Newly missed", diff.newly_missed), ("Newly met", diff.newly_met),
-                         ("Other verdict changes", diff.other_flips)):
-        if flips:
-            lines += ["", f"### {title}", ""]
-            lines += table(["conversation", "behaviour", "old", "new"],
-                           [[f.conversation_id, f.behaviour, f.old, f.new] for f in flips], "llll")
+             *(_change(r, True) for r in diff.agent_rates[d.name])] for d in changed]
+    lines += budget.table(header, rows, "l" + "r" * (len(header) - 1), "agents", full)
+    for title, found in flips:
+        if found:
+            lines += budget.lines(["", f"### {title}", ""])
+            lines += budget.table(["conversation", "behaviour", "old", "new"],
+                                  [[f.conversation_id, f.behaviour, f.old, f.new] for f in found],
+                                  "llll", "verdict changes", full)
     for title, ids in (("Added conversations", diff.added), ("Removed conversations", diff.removed)):
         if ids:
-            lines += ["", f"### {title}", "", ", ".join(cell(i) for i in ids)]
+            lines += budget.lines(["", f"### {title}", ""])
+            lines += budget.table(["conversation"], [[i] for i in ids], "l", "conversations",
+                                  full)
     return "\n".join(lines) + "\n"
 
 

@@ -6,6 +6,7 @@ Nothing here recomputes a verdict: misses are read from each ``BehaviourVerdict`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..checklist import Checklist
 from ..gates import GateFailure
@@ -20,6 +21,15 @@ class RenderContext:
     """Inputs beside the result: decided once by the caller, never by a formatter."""
     gate_failures: tuple[GateFailure, ...] = ()
     checklist: Checklist | None = None
+    max_annotations: int = 10        # GitHub shows 10 annotations of a kind per step
+    root: Path | None = None         # the repository: annotation paths are relative to it
+
+    def relative(self, source: str) -> str:
+        """``source`` relative to the repository, as GitHub locates annotations."""
+        if self.root is None:
+            return source
+        path = Path(source).resolve()
+        return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else source
 
     def title(self, behaviour: str) -> str:
         if self.checklist and behaviour in self.checklist.behaviours:
@@ -65,7 +75,8 @@ def conversation_misses(result: ConversationResult) -> list[Miss]:
         if verdict.trigger_turn is not None:
             cues = distinct_spans([m for m in result.cues[verdict.trigger_turn]
                                    if verdict.trigger_cue in (None, m.cue)])
-            evidence = tuple(f"turn {verdict.trigger_turn}: {evidence_text(m)}"
+            number = conversation.turns[verdict.trigger_turn].number
+            evidence = tuple(f"turn {number}: {evidence_text(m)}"
                              for m in cues[:MAX_EVIDENCE])
         found.append(Miss(conversation.conversation_id, conversation.agent_id, behaviour,
                           verdict.reason,

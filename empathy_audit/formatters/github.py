@@ -7,6 +7,8 @@ Escaping follows GitHub's documented syntax (``@actions/core`` ``command.ts``): 
 """
 from __future__ import annotations
 
+from collections import Counter
+
 from ..model import AuditResult
 from .findings import RenderContext, all_misses
 
@@ -25,13 +27,25 @@ def command(level: str, message: str, **properties: str | int) -> str:
 
 
 def render_github(result: AuditResult, context: RenderContext = RenderContext()) -> str:
+    """Critical misses first, at most ``context.max_annotations`` of them, then one notice
+    counting the rest by behaviour, then the failed gates."""
+    misses = sorted(all_misses(result), key=lambda m: not context.is_critical(m.behaviour))
+    shown, rest = misses[:context.max_annotations], misses[context.max_annotations:]
     lines = []
-    for miss in all_misses(result):
+    for miss in shown:
         level = "error" if context.is_critical(miss.behaviour) else "warning"
         title = f"empathy-audit: {miss.behaviour} missed ({context.title(miss.behaviour)})"
         message = (f"Conversation {miss.conversation_id} (agent {miss.agent_id}): "
                    f"{miss.behaviour} missed: {miss.reason}")
-        lines.append(command(level, message, file=miss.source, line=miss.line, title=title))
+        lines.append(command(level, message, file=context.relative(miss.source), line=miss.line,
+                             title=title))
+    if rest:
+        counts = Counter(miss.behaviour for miss in rest)
+        lines.append(command("notice", f"{len(rest)} more missed behaviour(s) not annotated "
+                             f"(--max-annotations {context.max_annotations}): "
+                             + ", ".join(f"{b} {n}" for b, n in counts.items())
+                             + "; --format sarif or --export-dir lists them all",
+                             title="empathy-audit: more misses"))
     for failure in context.gate_failures:
         lines.append(command("error", failure.message, title=f"empathy-audit gate {failure.gate}"))
     return "".join(line + "\n" for line in lines)

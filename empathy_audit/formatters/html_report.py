@@ -249,7 +249,7 @@ def _turn_view(n: int, turn, cues: list[CueMatch], met: list[str], missed: list[
     role = turn.speaker if turn.speaker in (AGENT, CUSTOMER) else "other"
     flag = " has-missed" if missed else ""
     return (f'<li class="turn {role}{flag}" id="conv-{n}-t{turn.index}">'
-            f'<div class="meta">turn {turn.index} · {escape(turn.speaker)}'
+            f'<div class="meta">turn {escape(turn.number)} · {escape(turn.speaker)}'
             + (f" · cues: {escape(cue_names)}" if cue_names else "")
             + f'</div><p class="text">{highlight(turn.text, cues)}</p>{"".join(notes)}</li>')
 

@@ -29,18 +29,27 @@ def to_document(result: AuditResult) -> dict:
     }
 
 
+def _number(turn) -> int | str:
+    """The turn's number as turns.csv writes it: the input's own, or its position."""
+    return int(turn.number) if turn.number.isdigit() else turn.number
+
+
 def _conversation(r) -> dict:
+    numbers = [_number(t) for t in r.conversation.turns]
     return {
         "conversation_id": r.conversation.conversation_id,
         "agent_id": r.conversation.agent_id,
         "score": _round(r.score),
         "verdicts": {b: {"verdict": v.verdict, "reason": v.reason,
-                         "met_turns": v.met_turns, "missed_turns": v.missed_turns}
+                         "met_turns": [numbers[i] for i in v.met_turns],
+                         "missed_turns": [numbers[i] for i in v.missed_turns]}
                      for b, v in r.verdicts.items()},
-        "turns": [{"turn": t.index, "speaker": t.speaker, "source_line": t.line,
+        **({"role_check": r.role_note} if r.role_note else {}),
+        "turns": [{"turn": number, "speaker": t.speaker, "source_line": t.line,
+                   **({"role_inferred": True} if t.role_inferred else {}),
                    "cues": [{"cue": m.cue, "start": m.start, "end": m.end, "text": m.text,
                              "how": m.how} for m in cues]}
-                  for t, cues in zip(r.conversation.turns, r.cues)],
+                  for t, number, cues in zip(r.conversation.turns, numbers, r.cues)],
     }
 
 

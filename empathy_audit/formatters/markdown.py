@@ -7,6 +7,7 @@ from .findings import RenderContext, conversation_misses
 from .records import fmt_score
 
 WORST = 5
+COMMENT_LIMIT = 65_536    # characters GitHub accepts in a pull-request comment
 
 
 # A pull-request comment renders HTML, links, images and @mentions: in ids and labels they
@@ -29,6 +30,30 @@ def table(header: list[str], rows: list[list[object]], align: str) -> list[str]:
     return lines
 
 
+class Budget:
+    """Characters left under GitHub's comment limit: tables stop before it and say how many
+    rows they left out, and where to find them all. ``reserve`` keeps room for those notes
+    and the headings that follow."""
+
+    def __init__(self, limit: int = COMMENT_LIMIT, reserve: int = 4_000):
+        self.left = limit - reserve
+
+    def lines(self, lines: list[str]) -> list[str]:
+        self.left -= sum(len(line) + 1 for line in lines)
+        return lines
+
+    def table(self, header: list[str], rows: list[list[object]], align: str, what: str,
+              where: str) -> list[str]:
+        lines = table(header, rows, align)
+        out = self.lines(lines[:2])
+        for shown, line in enumerate(lines[2:]):
+            if len(line) + 1 > self.left:
+                return out + ["", f"_{len(rows) - shown} more {what} not shown here: {where}._"]
+            out.append(line)
+            self.left -= len(line) + 1
+        return out
+
+
 def _percent(rate: float | None) -> str:
     return "–" if rate is None else f"{rate:.0%}"
 
@@ -40,16 +65,20 @@ def render_markdown(result: AuditResult, context: RenderContext = RenderContext(
              f"Checklist **{cell(result.checklist_name)}**: overall score **{overall}** over "
              f"{len(result.conversations)} conversation(s), {result.turn_count} turn(s).", ""]
     lines += _gates(context)
+    behaviours = ["### Behaviours", ""] + table(
+        ["behaviour", "met", "missed", "n/a", "met rate"],
+        [[f"{b} ({context.title(b)})", *_counts(result, b)] for b in result.behaviours],
+        "lrrrr") + [""]
+    worst = _worst(result)
+    budget = Budget()     # the agents table gives way to what follows it
+    budget.lines(lines + behaviours + worst)
     lines += ["### Agents", ""]
-    lines += table(["agent", "conversations", "score", *result.behaviours],
-                   [[a.agent_id, a.conversations, fmt_score(a.score) or "–",
-                     *(_percent(a.met_rates[b]) for b in result.behaviours)]
-                    for a in result.agents], "l" + "r" * (2 + len(result.behaviours))) + [""]
-    lines += ["### Behaviours", ""]
-    lines += table(["behaviour", "met", "missed", "n/a", "met rate"],
-                   [[f"{b} ({context.title(b)})", *_counts(result, b)]
-                    for b in result.behaviours], "lrrrr") + [""]
-    lines += _worst(result)
+    lines += budget.table(["agent", "conversations", "score", *result.behaviours],
+                          [[a.agent_id, a.conversations, fmt_score(a.score) or "–",
+                            *(_percent(a.met_rates[b]) for b in result.behaviours)]
+                           for a in result.agents], "l" + "r" * (2 + len(result.behaviours)),
+                          "agents", "`--export-dir` writes every agent to agents.csv") + [""]
+    lines += behaviours + worst
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -43,8 +43,8 @@ def turn_rows(result: AuditResult) -> list[dict[str, str]]:
         for turn, cues in zip(r.conversation.turns, r.cues):
             rows.append({
                 "conversation_id": turn.conversation_id,
-                "turn": str(turn.index),
-                "speaker": turn.speaker,
+                "turn": turn.number,
+                "speaker": turn.speaker + (" (inferred)" if turn.role_inferred else ""),
                 "agent_id": turn.agent_id if turn.speaker == AGENT else r.conversation.agent_id,
                 "text": turn.text,
                 "cues": ";".join(dict.fromkeys(m.cue for m in cues)),

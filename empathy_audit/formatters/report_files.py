@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..model import AuditResult
 from . import html_report, report_tables
-from .csv_export import write_files_atomically
+from .csv_export import mark_as_output, write_files_atomically
 
 
 def report_files(result: AuditResult) -> dict[str, str | bytes]:
@@ -24,6 +24,7 @@ def write_report(result: AuditResult, out_dir: Path) -> tuple[list[Path], list[P
     """Write every file; then remove scorecards left in DIR/scorecards by an earlier run for
     agents not in this one, so the folder never mixes two runs. Returns (written, removed)."""
     written = write_files_atomically(out_dir, report_files(result))
+    mark_as_output(out_dir)
     current = {path.resolve() for path in written}
     stale = sorted(path for path in (out_dir / "scorecards").glob("*.csv")
                    if path.resolve() not in current)

@@ -13,20 +13,31 @@ import json
 import math
 import os
 import re
+import sys
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 
 from ..errors import UserError
 from ..model import AGENT, CUSTOMER, OTHER, Conversation, LoadReport, Skipped, Turn
 
 SUFFIXES = (".csv", ".json", ".jsonl", ".ndjson")
+# Captions are found in directories; plain text (.txt, .md) is read only when named, so a
+# directory's README or notes never become transcripts.
+CAPTION_SUFFIXES = (".vtt", ".srt")
+NAMED_ONLY_SUFFIXES = (".txt", ".md")
+TEXT_KINDS = ("vtt", "srt", "txt", "md")
 MAX_JSON_DEPTH = 100   # a transcript needs 3 or 4 levels; deeper is refused, not a RecursionError
 # The csv default (128 KiB) is less than a long transcript turn; every CSV reader of the
 # process shares this bound, so a long field reads the same from CSV as from JSON Lines.
 csv.field_size_limit(64 * 2 ** 20)
 GZIP_ERRORS = (OSError, EOFError, zlib.error)   # bad magic, truncated, corrupt deflate data
+# Written into every directory the tool writes exports or reports to, so that a later run
+# over a folder holding them does not read them back as transcripts.
+OUTPUT_MARKER = ".empathy-audit-output"
+OUTPUT_MARKER_TEXT = "empathy-audit wrote this directory; it skips it when it reads transcripts.\n"
 
 # Canonical field -> accepted names, most specific first.
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
@@ -118,8 +129,20 @@ def gzip_error(path: Path, exc: Exception) -> UserError:
     return UserError(f"not a valid gzip file ({exc})", file=str(path))
 
 
+STDIN = "-"
+_stdin: list = [None, b""]   # the stream read, and its bytes: read once, however many passes
+
+
+def stdin_bytes() -> bytes:
+    """Standard input (the path ``-``), read once: the streaming engine reads it twice."""
+    stream = sys.stdin.buffer
+    if _stdin[0] is not stream:
+        _stdin[:] = [stream, stream.read()]
+    return _stdin[1]
+
+
 def _open_text(path: Path, encoding: str) -> str:
-    raw = path.read_bytes()
+    raw = stdin_bytes() if str(path) == STDIN else path.read_bytes()
     if is_gzip(path):
         try:
             raw = gzip.decompress(raw)
@@ -142,13 +165,16 @@ def decode_text(raw: bytes, source: str, encoding: str,
 
 
 def format_of(path: Path) -> str:
+    if str(path) == STDIN:
+        return _sniff(stdin_bytes())
     name = path.name.lower()
     if name.endswith(".gz"):
         name = name[:-3]
-    for suffix in SUFFIXES:
+    for suffix in SUFFIXES + CAPTION_SUFFIXES + NAMED_ONLY_SUFFIXES:
         if name.endswith(suffix):
             return "jsonl" if suffix == ".ndjson" else suffix[1:]
-    raise UserError(f"unsupported file type; expected one of {', '.join(SUFFIXES)} "
+    raise UserError(f"unsupported file type; expected one of "
+                    f"{', '.join(SUFFIXES + CAPTION_SUFFIXES + NAMED_ONLY_SUFFIXES)} "
                     f"(optionally .gz)", file=str(path))
 
 
@@ -164,19 +190,24 @@ def files_under(directory: Path) -> list[Path]:
     return sorted(p for p in found if p.is_file())
 
 
-def expand_paths(paths: Iterable[str | Path], report: LoadReport) -> list[Path]:
-    """Files named directly, plus transcript files found under directories (sorted); a file
-    reached twice (named and inside a named directory, or named twice) is read once."""
+def expand_paths(paths: Iterable[str | Path], report: LoadReport,
+                 exclude: Iterable[str] = ()) -> list[Path]:
+    """Files named directly, plus transcript files found under directories (sorted), except
+    the tool's own outputs and files matching an ``exclude`` glob; a file reached twice
+    (named and inside a named directory, or named twice) is read once."""
     files: list[Path] = []
     for given in paths:
         path = Path(given)
-        if path.is_dir():
-            found = files_under(path)
+        if str(given) == STDIN:
+            files.append(path)
+        elif path.is_dir():
+            found = _discover(path, report, tuple(exclude))
             usable = [p for p in found if _is_transcript(p)]
             ignored = len(found) - len(usable)
             if ignored:
                 report.notes.append(f"{path}: ignored {ignored} file(s) that are not "
-                                    f"CSV, JSON or JSON Lines")
+                                    f"CSV, JSON, JSON Lines, WebVTT or SRT (name .txt/.md "
+                                    f"transcripts one by one)")
             files.extend(usable)
         elif path.is_file():
             format_of(path)
@@ -198,9 +229,42 @@ def _once_each(files: list[Path], report: LoadReport) -> list[Path]:
     return list(first.values())
 
 
+def _discover(folder: Path, report: LoadReport, exclude: tuple[str, ...]) -> list[Path]:
+    every = files_under(folder)
+    outputs = [path.parent for path in every if path.name == OUTPUT_MARKER]
+    report.notes += [f"{output}: skipped, empathy-audit's own output" for output in outputs]
+    found, excluded = [], 0
+    for path in every:
+        if any(output == path.parent or output in path.parents for output in outputs):
+            continue
+        relative = path.relative_to(folder)
+        if any(relative.match(glob) or path.match(glob) or fnmatch(relative.as_posix(), glob)
+               for glob in exclude):
+            excluded += 1
+            continue
+        found.append(path)
+    if excluded:
+        report.notes.append(f"{folder}: excluded {excluded} file(s) matching --exclude")
+    return found
+
+
 def _is_transcript(path: Path) -> bool:
     name = path.name.lower().removesuffix(".gz")
-    return name.endswith(SUFFIXES) and not path.name.startswith(".")
+    return name.endswith(SUFFIXES + CAPTION_SUFFIXES) and not path.name.startswith(".")
+
+
+def _sniff(raw: bytes) -> str:
+    """Standard input has no file name: a JSON document, JSON Lines, or else CSV."""
+    head = raw.lstrip()[:1]
+    if head == b"[":
+        return "json"
+    if head == b"{":
+        try:
+            json.loads(raw)
+            return "json"
+        except ValueError:
+            return "jsonl"
+    return "csv"
 
 
 # ---------------------------------------------------------------- CSV
@@ -353,11 +417,22 @@ def _raise_at(text: str, pos: int, msg: str, source: str, lines: _Lines):
 
 
 def read_json(text: str, source: str, fields: FieldMap) -> Iterator[RawTurn]:
+    yield from json_records(*parse_json_document(text, source), source, fields)
+
+
+def parse_json_document(text: str, source: str):
+    """(value, line_of, lines, start): the whole document, with the line of every object."""
     lines = _Lines(text)
     start = _skip_ws(text, 0)
     value, end, line_of = _parse_positioned(text, start, lines, source)
     if _skip_ws(text, end) != len(text):
         _raise_at(text, _skip_ws(text, end), "extra data after the JSON value", source, lines)
+    return value, line_of, lines, start
+
+
+def json_records(value, line_of: dict[int, int], lines: _Lines, start: int, source: str,
+                 fields: FieldMap) -> Iterator[RawTurn]:
+    """Turns of a generic JSON document: turns, conversations, or one conversation object."""
     if isinstance(value, dict):
         if _turn_list_key(value) is None:
             raise UserError("expected an array of turns or conversations, or one conversation "
@@ -403,6 +478,11 @@ def _records(item, source: str, line: int, fields: FieldMap,
     """Turns from one top-level JSON item: a turn object or a conversation object."""
     if not isinstance(item, dict):
         yield RawTurn({}, source, line)   # reported as skipped: not an object
+        return
+    from .adapters import platform_turns   # the adapters import this module
+    adapted = platform_turns(item, source, line, line_of)
+    if adapted is not None:   # one platform export a line, or an array of them
+        yield from adapted
         return
     list_key = _turn_list_key(item)
     if list_key is None:
@@ -464,6 +544,10 @@ def _validate(raw: RawTurn) -> tuple[dict[str, str] | None, str | None]:
     for name in REQUIRED:
         if name not in raw.fields:
             return None, f"missing field {name!r}"
+    for name, value in raw.fields.items():
+        if isinstance(value, (dict, list)):   # never a Python repr as text
+            held = "an object" if isinstance(value, dict) else "a list"
+            return None, f"field {name!r} holds {held}, not text"
     if not values["conversation_id"]:
         return None, "empty conversation_id"
     if not values["speaker"]:
@@ -495,6 +579,31 @@ def parse_speaker_map(speaker_map: dict[str, str] | None) -> dict[str, str]:
     return custom
 
 
+def assign_role(values: dict[str, str], roles: dict[str, str]) -> str:
+    """The turn's role: a --speaker mapping first, then the role its format declares, then
+    the speaker label read as a role word; "" when none says."""
+    label = values["speaker"].strip().lower().replace("-", "_").replace(" ", "_")
+    declared = values.pop("role", "")
+    if label in roles:
+        return roles[label]
+    if declared:
+        return declared if declared in (AGENT, CUSTOMER, OTHER) else \
+            normalize_speaker(declared) or ""
+    return normalize_speaker(values["speaker"]) or ""
+
+
+# Speaker or channel numbers (diarized calls, stereo channels): --roles infer may name them.
+NUMBERED_LABEL = re.compile(r"^(?:spk|speaker|ch|channel)[ _-]?\d{1,3}$", re.IGNORECASE)
+
+
+def unknown_speaker_notes(counts: dict[str, int]) -> list[str]:
+    """One note per unrecognised speaker label, in label order."""
+    return [f"{count} turn(s) with unrecognised speaker {label!r} kept as 'other' (never "
+            f"scored); map it with --speaker {label}=agent"
+            + (" or let --roles infer name it" if NUMBERED_LABEL.match(label) else "")
+            for label, count in sorted(counts.items())]
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -517,7 +626,7 @@ class UsableRows:
         if self.ids_per_file:
             values["conversation_id"] = f"{raw.source}:{values['conversation_id']}"
         self._check_one_file(values["conversation_id"], raw)
-        values["role"] = normalize_speaker(values["speaker"], self.roles) or ""
+        values["role"] = assign_role(values, self.roles)
         if not values["role"]:
             label = values["speaker"]
             self.unknown_speakers[label] = self.unknown_speakers.get(label, 0) + 1
@@ -532,9 +641,7 @@ class UsableRows:
                             key="conversation_id")
 
     def notes(self) -> list[str]:
-        notes = [f"{count} turn(s) with unrecognised speaker {label!r} kept as 'other' "
-                 f"(never scored); map it with --speaker {label}=agent"
-                 for label, count in sorted(self.unknown_speakers.items())]
+        notes = unknown_speaker_notes(self.unknown_speakers)
         if self.repaired:
             notes.append(f"{self.repaired} value(s) held lone surrogate escapes (not valid "
                          f"Unicode); each replaced by U+FFFD")
@@ -543,30 +650,40 @@ class UsableRows:
 
 def load(paths: Iterable[str | Path], *, field_map: dict[str, str] | None = None,
          speaker_map: dict[str, str] | None = None, encoding: str = "utf-8-sig",
-         ids_per_file: bool = False) -> tuple[list[Conversation], LoadReport]:
-    """Load every transcript file under ``paths`` into conversations, in input order."""
+         ids_per_file: bool = False, exclude: Iterable[str] = (),
+         input_format: str | None = None,
+         allow_empty: bool = True) -> tuple[list[Conversation], LoadReport]:
+    """Load every transcript file under ``paths`` into conversations, in input order.
+
+    ``input_format`` forces a reader (see :mod:`formats`). With ``allow_empty=False`` (the
+    command line's default), no conversation at all is an error saying why."""
+    from . import formats   # the adapters import this module
     report = LoadReport()
     fields = FieldMap(field_map)
     usable = UsableRows(parse_speaker_map(speaker_map), ids_per_file)
     grouped: dict[str, list[tuple[RawTurn, dict[str, str]]]] = {}
-    for path in expand_paths(paths, report):
+    for path in expand_paths(paths, report, exclude):
         source = str(path)
         report.files.append(source)
         text = _open_text(path, encoding)
-        for raw in READERS[format_of(path)](text, source, fields):
+        for raw in formats.raw_turns(path, text, fields, input_format):
             values, problem = _validate(raw)
             if problem:
-                report.skipped.append(Skipped(source, raw.line, problem))
+                report.skipped.append(Skipped(source, raw.line, problem,
+                                              event="__event__" in raw.fields))
                 continue
             values = usable.accept(raw, values)
             grouped.setdefault(values["conversation_id"], []).append((raw, values))
     report.notes.extend(usable.notes())
+    if not grouped and not allow_empty:
+        raise formats.nothing_read(report.files, report, encoding)
     return [_conversation(cid, rows) for cid, rows in grouped.items()], report
 
 
 def _conversation(conversation_id: str, rows: list[tuple[RawTurn, dict[str, str]]]) -> Conversation:
     orders = [_turn_order(v.get("turn", "")) for _, v in rows]
-    if all(o is not None for o in orders):
+    numbered = all(o is not None for o in orders)   # the input's own turn numbers, kept
+    if numbered:
         rows = [row for _, row in sorted(zip(orders, rows), key=lambda pair: pair[0])]
     agent_id = next((v.get("agent_id", "") for _, v in rows
                      if v["role"] == AGENT and v.get("agent_id")), "")
@@ -574,7 +691,8 @@ def _conversation(conversation_id: str, rows: list[tuple[RawTurn, dict[str, str]
     turns = [Turn(conversation_id=conversation_id, index=i,
                   speaker=v["role"] or OTHER, text=v["text"],
                   agent_id=v.get("agent_id") or agent_id, source=raw.source, line=raw.line,
-                  raw_speaker=v["speaker"], timestamp=v.get("timestamp") or None)
+                  raw_speaker=v["speaker"], timestamp=v.get("timestamp") or None,
+                  label=v["turn"] if numbered else "")
              for i, (raw, v) in enumerate(rows)]
     first = rows[0][0]
     return Conversation(conversation_id, agent_id, turns, first.source, first.line)
