@@ -43,7 +43,7 @@ def audit_conversations(conversations: Sequence[Conversation], checklist: Checkl
     report = report or LoadReport()
     finder = CueFinder(checklist)
     finder.prepare(conversations)
-    role_check = RoleCheck(checklist)
+    role_check = RoleCheck(finder)
     results = []
     for conversation in conversations:
         results.append(score_conversation(finder, checklist, conversation, role_check,

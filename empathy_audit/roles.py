@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .checklist import Checklist
+from .cues.finder import CueFinder
 from .cues.rules import WordsMatcher
 from .loading.core import NUMBERED_LABEL
 from .model import AGENT, CUSTOMER, OTHER, Conversation
@@ -54,14 +54,15 @@ class Evidence:
 
 
 class RoleCheck:
-    def __init__(self, checklist: Checklist):
-        self.agent = self._matchers(checklist, AGENT_CUES)
-        self.customer = self._matchers(checklist, CUSTOMER_CUES)
+    """Reuses the finder's compiled words cues: nothing is compiled twice."""
+
+    def __init__(self, finder: CueFinder):
+        self.agent = self._matchers(finder, AGENT_CUES)
+        self.customer = self._matchers(finder, CUSTOMER_CUES)
 
     @staticmethod
-    def _matchers(checklist: Checklist, ids) -> list[WordsMatcher]:
-        return [WordsMatcher.build(i, checklist.cues[i], checklist) for i in ids
-                if i in checklist.cues and checklist.cues[i].kind == "words"]
+    def _matchers(finder: CueFinder, ids) -> list[WordsMatcher]:
+        return [finder.words[i] for i in ids if i in finder.words]
 
     def evidence(self, text: str) -> Evidence:
         agent = bool(SERVICE_WORDS.search(text)) or any(m.find_words(text) for m in self.agent)

@@ -11,7 +11,7 @@ from empathy_audit.roles import RoleCheck
 
 from .conftest import CARE, needs_shared
 
-CHECK = RoleCheck(load_checklist(None))
+CHECK = RoleCheck(CueFinder(load_checklist(None)))
 SWAP = {AGENT: CUSTOMER, CUSTOMER: AGENT}
 
 

@@ -67,7 +67,7 @@ class ChunkScorer:
     @property
     def role_check(self) -> RoleCheck:
         if self._role_check is None:
-            self._role_check = RoleCheck(self.checklist)
+            self._role_check = RoleCheck(self.finder)
         return self._role_check
 
     @property
