@@ -102,8 +102,8 @@ def _sklearn():
         from scipy.sparse import csr_matrix
         from sklearn.linear_model import LogisticRegression
     except ImportError:
-        raise UserError("training needs scikit-learn: pip install 'empathy-audit[train]'",
-                        key="train") from None
+        raise UserError("training needs scikit-learn, the [train] extra: pip install "
+                        "'.[train]' in a clone of empathy-audit", key="train") from None
     return LogisticRegression, csr_matrix
 
 

@@ -40,6 +40,7 @@ def test_messages_stay_on_one_line_at_any_width(run, narrow, tmp_path):
     deep = tmp_path / "a-folder-with-a-long-name" / "and-another-one" / "checklist.yaml"
     deep.parent.mkdir(parents=True)
     deep.write_bytes(bundled_checklists()["default"].read_bytes())
+    shutil.copytree(bundled_checklists()["default"].parent / "models", deep.parent / "models")
     result = run("checklist", "validate", deep)
     [line] = result.stdout.splitlines()
     assert re.fullmatch(re.escape(str(deep)) + r": OK \(\d+ cues, 5 behaviours\)", line)

@@ -270,8 +270,8 @@ def test_train_without_the_extra_says_which_extra(tmp_path):
             "main()")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 2
-    assert result.stderr == ("error: [train] training needs scikit-learn: pip install "
-                             "'empathy-audit[train]'\n")
+    assert result.stderr == ("error: [train] training needs scikit-learn, the [train] extra: "
+                             "pip install '.[train]' in a clone of empathy-audit\n")
 
 
 @needs_shared
