@@ -12,11 +12,7 @@ from typer.testing import CliRunner
 from empathy_audit.cli import app
 from empathy_audit.redaction import ConversationRedactor, luhn_valid, pattern_spans
 
-ROOT = Path(__file__).resolve().parents[1]
-ABCD = ROOT.parent / "shared" / "data" / "abcd" / "abcd_sample.json"
-if not ABCD.exists():
-    ABCD = Path("/work/shared/data/abcd/abcd_sample.json")
-needs_abcd = pytest.mark.skipif(not ABCD.exists(), reason="../shared/data not available")
+from .conftest import ABCD, CARE, ROOT, needs_shared
 
 
 def run(*args):
@@ -252,7 +248,7 @@ def scenario_values(conversation: dict) -> list[str]:
     return [str(v) for v in values if v]
 
 
-@needs_abcd
+@needs_shared
 def test_abcd_no_scenario_personal_value_remains(tmp_path):
     result = run("redact", ABCD, "--out", tmp_path)
     assert result.exit_code == 0, result.stderr
@@ -266,7 +262,7 @@ def test_abcd_no_scenario_personal_value_remains(tmp_path):
     assert checked >= 15
 
 
-@needs_abcd
+@needs_shared
 def test_abcd_values_in_the_turns_are_found_from_the_text_alone(tmp_path):
     """Without the scenario block (where keys name the data), the turns still lose every
     personal value they mention: patterns, labels and answers to the agent's questions."""
@@ -287,7 +283,7 @@ def test_abcd_values_in_the_turns_are_found_from_the_text_alone(tmp_path):
     assert mentioned >= 8        # names, emails, phones, usernames and order ids are in the chats
 
 
-@needs_abcd
+@needs_shared
 def test_abcd_redacted_audits_to_the_same_verdicts(tmp_path):
     run("redact", ABCD, "--out", tmp_path / "red")
     before = json.loads(run("audit", ABCD, "--format", "json").stdout)
@@ -362,7 +358,7 @@ def test_a_name_part_that_is_a_common_word_goes_only_capitalised():
     assert redactor.redact(turns[1][1]) == "<PERSON_1>, your bill is ready"
 
 
-@needs_abcd
+@needs_shared
 def test_abcd_no_personal_value_of_the_scenario_remains_in_any_case(tmp_path):
     """Every part of the name (any case: "membership level crystal?"), the city, the
     address, email, phone, username and order id are gone from the whole output."""
@@ -381,7 +377,7 @@ def test_abcd_no_personal_value_of_the_scenario_remains_in_any_case(tmp_path):
     assert checked >= 25
 
 
-@needs_abcd
+@needs_shared
 def test_check_reports_what_redact_would_still_find_on_abcd():
     result = run("redact", ABCD, "--check")
     assert result.exit_code == 1
@@ -432,10 +428,10 @@ def write_json_lines(path: Path, items: list) -> Path:
     return path
 
 
-SHARED_CORPUS = ROOT.parent / "shared" / "data" / "customer-care" / "conversations.jsonl"
+SHARED_CORPUS = CARE / "conversations.jsonl"
 
 
-@pytest.mark.skipif(not SHARED_CORPUS.exists(), reason="needs ../shared beside the repository")
+@needs_shared
 def test_redacting_the_shared_corpus_changes_no_verdict(tmp_path):
     assert run("redact", SHARED_CORPUS, "--out", tmp_path).exit_code == 0
     before = _verdicts(_audit_json(SHARED_CORPUS))
