@@ -3,20 +3,18 @@ the README, not for assertions about speed)."""
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from .conftest import ROOT, needs_shared
+
 pytest.importorskip("psutil")   # bench.py measures process trees with it
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED_CORPUS = REPO.parent / "shared" / "data" / "customer-care" / "conversations.jsonl"
 
-
-@pytest.mark.skipif(not SHARED_CORPUS.exists(), reason="needs ../shared beside the repository")
+@needs_shared
 def test_budget_prints_floors_and_what_is_left():
     run = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "budget.py"), "--turns", "400", "--runs", "1",
+        [sys.executable, str(ROOT / "benchmarks" / "budget.py"), "--turns", "400", "--runs", "1",
          "--jobs", "2", "--reference-seconds", "16", "--auditor-cpu", "3"],
         capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
