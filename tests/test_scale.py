@@ -331,7 +331,7 @@ def peak_bytes(run) -> int:
 @needs_shared
 def test_streamed_memory_per_extra_turn_is_small(tmp_path):
     """Streamed, the peak grows only by what each conversation leaves behind (its id, one
-    score, reply-template digests): a few hundred bytes per turn (about 300 measured). In
+    score, reply-template digests): a few hundred bytes per turn (about 365 measured). In
     memory, every turn's text, cues and verdicts stay until the end: several kilobytes per
     turn (about 7,500 measured).
 
