@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CORE = ["empathy_audit.gates", "empathy_audit.expectations", "empathy_audit.export_diff",
-        "empathy_audit.redaction", "empathy_audit.redact_files",
+CORE = ["empathy_audit.gates", "empathy_audit.gates.snapshots", "empathy_audit.gates.diff",
+        "empathy_audit.redaction", "empathy_audit.redaction.files",
         "empathy_audit.formatters.junit", "empathy_audit.formatters.github",
         "empathy_audit.formatters.sarif", "empathy_audit.formatters.markdown",
         "empathy_audit.formatters.diff_format"]

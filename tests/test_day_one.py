@@ -408,7 +408,7 @@ def test_github_annotations_relative_capped_critical_first(run, tmp_path, monkey
 def test_markdown_and_diff_fit_a_github_comment(tmp_path):
     """4,000 agents and 4,000 conversations: the tables stop under 65,536 characters and say
     how many rows they left out; agents whose figures did not change are not listed."""
-    from empathy_audit.export_diff import diff_exports, read_export
+    from empathy_audit.gates.diff import diff_exports, read_export
     from empathy_audit.formatters.csv_export import write_exports
     from empathy_audit.formatters.diff_format import render_diff_markdown
     from empathy_audit.formatters.markdown import COMMENT_LIMIT, render_markdown

@@ -7,7 +7,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "empathy_audit"
 CORE = sorted([*(p for p in PACKAGE.glob("*.py") if p.name != "__main__.py"),
-               *PACKAGE.glob("cues/*.py"), *PACKAGE.glob("loading/**/*.py")])
+               *(p for core in ("cues", "loading", "gates", "redaction")
+                 for p in PACKAGE.glob(f"{core}/**/*.py"))])
 TERMINAL = {"typer", "rich", "click"}
 
 

@@ -15,7 +15,7 @@ import typer
 
 from ..checklist import Checklist
 from ..errors import UserError
-from ..expectations import compare, describe_change, expected_csv, read_expected
+from ..gates.snapshots import compare, describe_change, expected_csv, read_expected
 from ..formatters import terminal
 from ..formatters.csv_export import write_files_atomically
 from ..formatters.findings import RenderContext

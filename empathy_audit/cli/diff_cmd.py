@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..export_diff import diff_exports, read_export
+from ..gates.diff import diff_exports, read_export
 from ..formatters.diff_format import render_diff_json, render_diff_markdown
 from ..gates import EXIT_GATE_FAILED, EXIT_OK
 from .app import app, say, stderr, user_errors

@@ -11,7 +11,7 @@ import typer
 from ..errors import UserError
 from ..formatters.csv_export import write_files_atomically
 from ..gates import EXIT_GATE_FAILED, EXIT_OK
-from ..redact_files import redact_paths
+from ..redaction.files import redact_paths
 from ..redaction import KINDS, read_names
 from .app import EncodingOpt, MapOpt, _pairs, app, say, stdout, user_errors
 

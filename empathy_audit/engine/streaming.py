@@ -19,7 +19,6 @@ from __future__ import annotations
 import gzip
 import io
 import os
-import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -57,8 +56,9 @@ class Source:
                    tuple((speaker_map or {}).items()), encoding, ids_per_file, tuple(exclude),
                    input_format, allow_empty)
 
-    def usable_rows(self) -> UsableRows:
-        return UsableRows(loaders.parse_speaker_map(dict(self.speaker_map)), self.ids_per_file)
+    def usable_rows(self, check_ids: bool = True) -> UsableRows:
+        return UsableRows(loaders.parse_speaker_map(dict(self.speaker_map)), self.ids_per_file,
+                          check_ids)
 
 
 @dataclass
@@ -160,7 +160,7 @@ def scan(source: Source, on_agent_turn: AgentTurnCallback | None = None) -> Scan
     usable = source.usable_rows()
     rows = _usable_rows(files, source, usable, on_file, report.skipped.append)
     for number, (_, values) in enumerate(rows):
-        conversation_id = sys.intern(values["conversation_id"])   # one copy per id
+        conversation_id = values["conversation_id"]
         last_row[conversation_id] = number
         if values["role"] == AGENT and on_agent_turn:
             on_agent_turn(conversation_id, values["text"])
@@ -175,7 +175,10 @@ def conversations(source: Source, scanned: Scan) -> Iterator[Conversation]:
     open_rows: dict[str, list[tuple[RawTurn, dict[str, str]]]] = {}
     order: deque[str] = deque()
     complete: set[str] = set()
-    rows = _usable_rows(scanned.files, source, source.usable_rows(), scanned.check_unchanged)
+    # The first pass refused an id used in two files, and the files are unchanged since: no
+    # second table of where each id was first seen (one per conversation) is needed here.
+    usable = source.usable_rows(check_ids=False)
+    rows = _usable_rows(scanned.files, source, usable, scanned.check_unchanged)
     for number, row in enumerate(rows):
         conversation_id = row[1]["conversation_id"]
         rows = open_rows.get(conversation_id)

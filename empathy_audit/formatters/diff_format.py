@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from ..export_diff import Delta, ExportDiff, Flip
+from ..gates.diff import Delta, ExportDiff, Flip
 from .markdown import Budget, cell, table
 
 

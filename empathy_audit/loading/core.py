@@ -612,8 +612,9 @@ class UsableRows:
     escapes (JSON's "\\ud800", not UTF-8) replaced by U+FFFD; its conversation id made
     per-file, or refused when another file already used it; notes on what was changed."""
 
-    def __init__(self, roles: dict[str, str], ids_per_file: bool = False):
-        self.roles, self.ids_per_file = roles, ids_per_file
+    def __init__(self, roles: dict[str, str], ids_per_file: bool = False,
+                 check_ids: bool = True):
+        self.roles, self.ids_per_file, self.check_ids = roles, ids_per_file, check_ids
         self.first_seen: dict[str, tuple[str, int]] = {}   # conversation id -> (file, line)
         self.unknown_speakers: dict[str, int] = {}
         self.repaired = 0
@@ -625,7 +626,9 @@ class UsableRows:
                 self.repaired += 1
         if self.ids_per_file:
             values["conversation_id"] = f"{raw.source}:{values['conversation_id']}"
-        self._check_one_file(values["conversation_id"], raw)
+        values["conversation_id"] = sys.intern(values["conversation_id"])   # one copy per id
+        if self.check_ids:
+            self._check_one_file(values["conversation_id"], raw)
         values["role"] = assign_role(values, self.roles)
         if not values["role"]:
             label = values["speaker"]

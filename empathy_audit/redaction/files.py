@@ -18,10 +18,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UserError
-from .loading.core import (FIELD_ALIASES, GZIP_ERRORS, FieldMap, _turn_list_key, decode_text,
+from ..errors import UserError
+from ..loading.core import (FIELD_ALIASES, GZIP_ERRORS, FieldMap, _turn_list_key, decode_text,
                            files_under, format_of, gzip_error, is_gzip, normalize_speaker)
-from .redaction import ConversationRedactor
+from .text import ConversationRedactor
 
 STRUCTURAL = ("conversation_id", "speaker", "agent_id", "turn", "timestamp")
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?')

@@ -2,15 +2,15 @@
 
 Gates: ``fail_under`` (overall score), ``require`` (behaviour id -> minimum met rate over the
 conversations where it applied), ``fail_on_critical`` (any missed critical behaviour) and
-``expect`` (verdicts that changed against a committed expectation, see :mod:`.expectations`).
+``expect`` (verdicts that changed against a committed expectation, see :mod:`.snapshots`).
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .errors import UserError
-from .model import MET, MISSED, AuditResult
+from ..errors import UserError
+from ..model import MET, MISSED, AuditResult
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
 

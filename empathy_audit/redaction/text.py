@@ -1,6 +1,6 @@
 """Redaction of personal data in transcript text, with placeholders consistent within a
 conversation (``<EMAIL_1>``, ``<PERSON_2>``). No terminal code, no file formats: see
-:mod:`.redact_files` for CSV/JSON/JSONL in and out.
+:mod:`.files` for CSV/JSON/JSONL in and out.
 
 Two passes per conversation. ``learn_*`` finds the personal values (patterns in the text, the
 customer's answer after an agent asks for a name or username, fields whose key names personal

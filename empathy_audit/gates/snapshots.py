@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UserError
-from .formatters.csv_export import to_csv
-from .loading import read_csv_file
-from .model import MET, MISSED, NA, AuditResult, ConversationResult
+from ..errors import UserError
+from ..formatters.csv_export import to_csv
+from ..loading import read_csv_file
+from ..model import MET, MISSED, NA, AuditResult, ConversationResult
 
 ABSENT = "absent"
 VERDICTS = (MET, MISSED, NA)

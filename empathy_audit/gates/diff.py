@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import UserError
-from .expectations import NOT_VERDICT_COLUMNS, _unsafe
-from .loading import read_csv_file
-from .model import MET, MISSED
-from .scoring import met_rate
+from ..errors import UserError
+from .snapshots import NOT_VERDICT_COLUMNS, _unsafe
+from ..loading import read_csv_file
+from ..model import MET, MISSED
+from ..scoring import met_rate
 
 
 @dataclass(frozen=True, slots=True)
