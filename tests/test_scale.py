@@ -25,12 +25,10 @@ from empathy_audit.engine import dispatch
 from empathy_audit.engine.run import no_more_than_chunks, stream_audit
 from empathy_audit.formatters.csv_export import export_tables, write_exports
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO / "samples"
-SHARED = REPO.parent / "shared" / "data" / "customer-care" / "conversations.jsonl"
-EXPORTS = ("turns.csv", "conversations.csv", "agents.csv", "skipped.csv")
+from .conftest import CARE, SAMPLES, needs_shared
 
-needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="../shared data not beside the repo")
+SHARED = CARE / "conversations.jsonl"
+EXPORTS = ("turns.csv", "conversations.csv", "agents.csv", "skipped.csv")
 
 
 def shared_lines(count: int) -> list[str]:
