@@ -12,17 +12,16 @@ deterministic and the weights are rounded.
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .checklist import Checklist, FeatureSpec, load_checklist, model_path, resolve_checklist
 from .cues.finder import CueFinder
-from .cues.learned import FORMAT, VERSION, LearnedModel, features, load_model, model_bytes
+from .cues.learned import (FORMAT, VERSION, LearnedModel, features, load_model, model_bytes,
+                           probability)
 from .errors import UserError
 from .evaluation import CueAgreement, TurnLabel, read_ids, read_turn_labels
 from .loading import load
@@ -129,12 +128,6 @@ def fit(examples: list[Example], cue_id: str, learns: str,
     model.fit(x, y)
     weights = {f: round(float(w), DECIMALS) for f, w in zip(vocabulary, model.coef_[0])}
     return {f: w for f, w in weights.items() if w}, round(float(model.intercept_[0]), DECIMALS)
-
-
-def probability(weights: dict[str, float], intercept: float, present: Iterable[str]) -> float:
-    """As LearnedMatcher.probability, from a turn's feature names."""
-    score = intercept + sum(weights.get(f, 0.0) for f in present)
-    return 1 / (1 + math.exp(-score))
 
 
 @dataclass(frozen=True)

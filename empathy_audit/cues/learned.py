@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -222,6 +222,13 @@ def _bucket(value: float) -> str:
 
 # ---------------------------------------------------------------- the matcher
 
+def probability(weights: dict[str, float], intercept: float, present: Iterable[str]) -> float:
+    """The model's probability for a turn with these features: the one definition that
+    training (choosing thresholds) and auditing (applying them) share."""
+    score = intercept + sum(weights.get(f, 0.0) for f in present)
+    return 1 / (1 + math.exp(-score))
+
+
 @dataclass
 class LearnedMatcher:
     cue_id: str
@@ -241,9 +248,8 @@ class LearnedMatcher:
 
     def probability(self, seen: "TurnSeen") -> tuple[float, list[tuple[str, int, int]]]:
         found = list(features(seen, self.model.features))
-        weights = self.model.weights
-        score = self.model.intercept + sum(weights.get(name, 0.0) for name in {f[0] for f in found})
-        return 1 / (1 + math.exp(-score)), found
+        present = {f[0] for f in found}
+        return probability(self.model.weights, self.model.intercept, present), found
 
     def find_on(self, seen: "TurnSeen") -> list[CueMatch]:
         probability, found = self.probability(seen)
