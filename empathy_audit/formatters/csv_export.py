@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ..checklist import EXPORT_COLUMNS
 from ..loading.core import OUTPUT_MARKER, OUTPUT_MARKER_TEXT
 from ..model import AuditResult
 from . import records
@@ -25,6 +26,11 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def safe_cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def unsafe_cell(value: str) -> str:
+    """Undo :func:`safe_cell` (for the exports the tool reads back)."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
 
 
 def to_csv(rows: list[dict[str, str]], columns: list[str] | None = None) -> str:
@@ -55,7 +61,7 @@ def export_tables(result: AuditResult) -> dict[str, str]:
     b = result.behaviours
     return {
         "conversations.csv": to_csv(records.conversation_rows(result),
-                                    ["conversation_id", "agent_id", "turns", "score", *b]),
+                                    [*EXPORT_COLUMNS, *b]),
         "agents.csv": to_csv(records.agent_rows(result),
                              ["agent_id", "conversations", "score", *(f"{x}_met_rate" for x in b)]),
         "turns.csv": to_csv(records.turn_rows(result),

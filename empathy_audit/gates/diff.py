@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UserError
-from .snapshots import NOT_VERDICT_COLUMNS, _unsafe
+from ..formatters.csv_export import unsafe_cell
+from .snapshots import verdict_columns
 from ..loading import read_csv_file
 from ..model import MET, MISSED
 from ..scoring import met_rate
@@ -57,7 +58,7 @@ def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     if not path.is_file():
         raise UserError("missing export file (write it with audit --export-dir)", file=str(path))
     header, rows = read_csv_file(path)
-    return header, [{k: _unsafe(v) for k, v in row.items()} for _, row in rows]
+    return header, [{k: unsafe_cell(v) for k, v in row.items()} for _, row in rows]
 
 
 def read_export(directory: Path) -> ExportTables:
@@ -68,7 +69,7 @@ def read_export(directory: Path) -> ExportTables:
         if key not in columns:
             raise UserError(f"missing column {key!r}", file=str(directory / "conversations.csv"),
                             line=1, key=key)
-    behaviours = [c for c in columns if c != "conversation_id" and c not in NOT_VERDICT_COLUMNS]
+    behaviours = verdict_columns(columns)
     _, agents = _read_csv(directory / "agents.csv")
     return ExportTables(str(directory), behaviours,
                         {a.get("agent_id", ""): a for a in agents},

@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
-from ..formatters.csv_export import to_csv
+from ..checklist import EXPORT_COLUMNS
+from ..formatters.csv_export import to_csv, unsafe_cell
 from ..loading import read_csv_file
 from ..model import MET, MISSED, NA, AuditResult, ConversationResult
 
 ABSENT = "absent"
 VERDICTS = (MET, MISSED, NA)
-NOT_VERDICT_COLUMNS = ("agent_id", "turns", "score")   # conversations.csv also works as input
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +43,10 @@ def expected_csv(result: AuditResult) -> str:
     return to_csv(rows, ["conversation_id", *result.behaviours])
 
 
-def _unsafe(value: str) -> str:
-    """Undo the spreadsheet guard of :func:`to_csv` (a leading apostrophe)."""
-    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
+def verdict_columns(header: list[str]) -> list[str]:
+    """The behaviour columns of an expectation file or conversations.csv (which also works
+    as an expectation file): every column but the export's own."""
+    return [h for h in header if h not in EXPORT_COLUMNS]
 
 
 def read_expected(path: Path) -> tuple[list[str], dict[str, ExpectedRow]]:
@@ -61,14 +61,14 @@ def read_expected(path: Path) -> tuple[list[str], dict[str, ExpectedRow]]:
     if "conversation_id" not in header:
         raise UserError("missing column 'conversation_id'", file=source, line=1,
                         key="conversation_id")
-    behaviours = [h for h in header if h != "conversation_id" and h not in NOT_VERDICT_COLUMNS]
+    behaviours = verdict_columns(header)
     return behaviours, _expected_rows(rows, behaviours, source)
 
 
 def _expected_rows(lines, behaviours: list[str], source: str) -> dict[str, ExpectedRow]:
     rows: dict[str, ExpectedRow] = {}
     for line, row in lines:
-        values = {h: _unsafe(v.strip()) for h, v in row.items()}
+        values = {h: unsafe_cell(v.strip()) for h, v in row.items()}
         conversation_id = values["conversation_id"]
         if conversation_id in rows:
             raise UserError(f"conversation {conversation_id!r} listed twice (first at line "
