@@ -159,3 +159,15 @@ def test_abcd_pairs_and_action_turns():
     assert [t.speaker for t in first.turns[:3]] == ["agent", "agent", "customer"]
     assert "other" in {t.speaker for t in first.turns}        # 'action' system events
     assert {t.line for t in first.turns} == {1}   # the whole file is one line
+
+
+def test_exclude_given_as_a_generator_applies_to_every_directory(tmp_path):
+    from empathy_audit.loading.core import expand_paths
+    from empathy_audit.model import LoadReport
+    for folder in ("d1", "d2"):
+        for name in ("keep.csv", "skip.csv"):
+            write(tmp_path / folder / name, "conversation_id,speaker,text\nc,agent,hi\n")
+    found = expand_paths([tmp_path / "d1", tmp_path / "d2"], LoadReport(),
+                         (glob for glob in ["skip.csv"]))
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in found) == ["d1/keep.csv",
+                                                                         "d2/keep.csv"]

@@ -196,12 +196,13 @@ def expand_paths(paths: Iterable[str | Path], report: LoadReport,
     the tool's own outputs and files matching an ``exclude`` glob; a file reached twice
     (named and inside a named directory, or named twice) is read once."""
     files: list[Path] = []
+    exclude = tuple(exclude)   # read once: every directory gets the same globs
     for given in paths:
         path = Path(given)
         if str(given) == STDIN:
             files.append(path)
         elif path.is_dir():
-            found = _discover(path, report, tuple(exclude))
+            found = _discover(path, report, exclude)
             usable = [p for p in found if _is_transcript(p)]
             ignored = len(found) - len(usable)
             if ignored:
@@ -235,7 +236,7 @@ def _discover(folder: Path, report: LoadReport, exclude: tuple[str, ...]) -> lis
     report.notes += [f"{output}: skipped, empathy-audit's own output" for output in outputs]
     found, excluded = [], 0
     for path in every:
-        if any(output == path.parent or output in path.parents for output in outputs):
+        if any(output in path.parents for output in outputs):
             continue
         relative = path.relative_to(folder)
         if any(relative.match(glob) or path.match(glob) or fnmatch(relative.as_posix(), glob)
