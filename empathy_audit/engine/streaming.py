@@ -109,7 +109,7 @@ def _raw_turns(path: Path, encoding: str, fields: FieldMap,
     kind = formats.kind_of(path, input_format)
     if kind not in ("csv", "jsonl"):   # a whole document: JSON, captions, plain text
         yield from formats.read_document(loaders._open_text(path, encoding), source, fields,
-                                         input_format)
+                                         input_format, kind)
         return
     try:
         with _text_lines(path, encoding, "" if kind == "csv" else "\n") as handle:

@@ -417,10 +417,6 @@ def _raise_at(text: str, pos: int, msg: str, source: str, lines: _Lines):
                     line=lines.at(pos))
 
 
-def read_json(text: str, source: str, fields: FieldMap) -> Iterator[RawTurn]:
-    yield from json_records(*parse_json_document(text, source), source, fields)
-
-
 def parse_json_document(text: str, source: str):
     """(value, line_of, lines, start): the whole document, with the line of every object."""
     lines = _Lines(text)
@@ -433,11 +429,9 @@ def parse_json_document(text: str, source: str):
 
 def json_records(value, line_of: dict[int, int], lines: _Lines, start: int, source: str,
                  fields: FieldMap) -> Iterator[RawTurn]:
-    """Turns of a generic JSON document: turns, conversations, or one conversation object."""
+    """Turns of a generic JSON document: turns, conversations, or one conversation object
+    (one without a turns list is refused before, by formats.read_document)."""
     if isinstance(value, dict):
-        if _turn_list_key(value) is None:
-            raise UserError("expected an array of turns or conversations, or one conversation "
-                            "object with a turns list", file=source, line=lines.at(start))
         line_of.setdefault(id(value), lines.at(start))
         value = [value]
     if not isinstance(value, list):
@@ -521,7 +515,7 @@ def _conversation_fields(item: dict, list_key: str, fields: FieldMap) -> dict[st
     return inherited
 
 
-READERS = {"csv": read_csv, "json": read_json, "jsonl": read_jsonl}
+READERS = {"csv": read_csv, "jsonl": read_jsonl}   # whole documents: formats.read_document
 
 
 # ---------------------------------------------------------------- grouping

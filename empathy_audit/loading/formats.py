@@ -38,13 +38,13 @@ def raw_turns(path: Path, text: str, fields: FieldMap,
     kind = kind_of(path, input_format)
     if kind in ("csv", "jsonl"):
         return core.READERS[kind](text, str(path), fields)
-    return read_document(text, str(path), fields, input_format)
+    return read_document(text, str(path), fields, input_format, kind)
 
 
-def read_document(text: str, source: str, fields: FieldMap,
-                  input_format: str | None = None) -> Iterator[RawTurn]:
-    """Turns of one whole JSON, caption or plain-text file."""
-    if kind_of(Path(source), input_format) == "text":
+def read_document(text: str, source: str, fields: FieldMap, input_format: str | None,
+                  kind: str) -> Iterator[RawTurn]:
+    """Turns of one whole JSON, caption or plain-text file of ``kind`` (:func:`kind_of`)."""
+    if kind == "text":
         yield from _text_adapter(source, input_format).read(Document(text, source))
         return
     value, line_of, lines, start = core.parse_json_document(text, source)
