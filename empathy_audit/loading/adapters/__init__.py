@@ -78,7 +78,8 @@ class Adapter:
         return [path for path in self.needs if not has_path(value, path)]
 
     def matches(self, value) -> bool:
-        return self.kind == "json" and not self.missing(value)
+        """Every need met; stops at the first one missing (this runs on each JSON Lines line)."""
+        return self.kind == "json" and all(has_path(value, path) for path in self.needs)
 
 
 def has_path(value, path: str) -> bool:
