@@ -88,9 +88,12 @@ class CueAgreement:
         return self.both + self.label_only
 
     @property
+    def found(self) -> int:
+        return self.both + self.tool_only
+
+    @property
     def precision(self) -> float | None:
-        found = self.both + self.tool_only
-        return self.both / found if found else None
+        return self.both / self.found if self.found else None
 
     @property
     def recall(self) -> float | None:

@@ -73,7 +73,7 @@ def cue_table(evaluation: TurnEvaluation) -> Table:
     for column in ("cue", "turns", "labelled", "found", "precision", "recall", "F1", "kappa"):
         table.add_column(column, justify="left" if column == "cue" else "right")
     for row in evaluation.cues:
-        table.add_row(row.cue, str(row.turns), str(row.labelled), str(row.both + row.tool_only),
+        table.add_row(row.cue, str(row.turns), str(row.labelled), str(row.found),
                       _num(row.precision), _num(row.recall), _num(row.f1), _num(row.kappa))
     return table
 
@@ -127,7 +127,7 @@ def _metrics(row: BehaviourAgreement) -> dict:
 
 def _cue_metrics(row: CueAgreement) -> dict:
     return {"cue": row.cue, "turns": row.turns, "labelled": row.labelled,
-            "found": row.both + row.tool_only,
+            "found": row.found,
             **{k: None if getattr(row, k) is None else round(getattr(row, k), 4)
                for k in ("precision", "recall", "f1", "kappa")},
             "counts": {"both": row.both, "label_only": row.label_only,
