@@ -412,7 +412,7 @@ def parse_checklist(text: str, source: str = "<checklist>",
                           if path[:1] == ("cues",) and len(path) == 4}
     _check_learned(checklist, locate)
     if models:
-        _load_models(checklist, Path(source).parent)
+        checklist.learned_models.update(load_models(checklist, Path(source).parent))
     return checklist
 
 
@@ -510,14 +510,18 @@ def _check_learned(checklist: Checklist, locate: _Locator) -> None:
                                "a learned cue is for customer or agent turns")
 
 
-def _load_models(checklist: Checklist, checklist_dir: Path) -> None:
+def load_models(checklist: Checklist, checklist_dir: Path,
+                skip: frozenset[str] = frozenset()) -> dict:
+    """The model of each learned cue (but those in ``skip``), read from its file and checked
+    against the checklist: cue id -> LearnedModel."""
     from .cues.learned import check_feature_cues, load_model   # they import this module
+    models = {}
     for cue_id, cue in checklist.cues.items():
-        if cue.kind == "learned":
+        if cue.kind == "learned" and cue_id not in skip:
             path = model_path(cue, checklist_dir)
-            model = load_model(path, cue_id, cue)
-            check_feature_cues(model, checklist, path)
-            checklist.learned_models[cue_id] = model
+            models[cue_id] = load_model(path, cue_id, cue)
+            check_feature_cues(models[cue_id], checklist, path)
+    return models
 
 
 def _check_patterns(checklist: Checklist, locate: _Locator) -> None:

@@ -18,10 +18,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checklist import Checklist, FeatureSpec, load_checklist, model_path, resolve_checklist
+from .checklist import Checklist, FeatureSpec, load_checklist, load_models, resolve_checklist
 from .cues.finder import CueFinder
-from .cues.learned import (FORMAT, VERSION, LearnedModel, features, load_model, model_bytes,
-                           probability)
+from .cues.learned import FORMAT, VERSION, LearnedModel, features, model_bytes, probability
 from .errors import UserError
 from .evaluation import CueAgreement, TurnLabel, read_ids, read_turn_labels
 from .loading import load
@@ -263,7 +262,8 @@ def train(paths: list[str | Path], turn_labels: str | Path, checklist_path: str 
     labels = {cid: turns for cid, turns in
               read_turn_labels(turn_labels, set(checklist.cues)).items() if cid not in excluded}
     conversations = _labelled_conversations(paths, labels, str(turn_labels))
-    fixed = _other_models(checklist, resolve_checklist(checklist_path).parent, uses)
+    fixed = load_models(checklist, resolve_checklist(checklist_path).parent,
+                        frozenset(u.cue_id for u in uses))   # the learned cues not trained
     specs = {u.cue_id: _spec(checklist, u.cue_id) for u in uses}
     examples = labelled_examples(conversations, labels, str(turn_labels), checklist, specs)
     figures = cross_validate(examples, conversations, labels, checklist, uses, fixed)
@@ -318,14 +318,6 @@ def _uses(checklist: Checklist, only: list[str] | None) -> list[Use]:
     return [Use(c, learned[c].learns, learned[c].speaker,
                 next((r for r, cue in checklist.cues.items() if c in cue.includes), None))
             for c in chosen]
-
-
-def _other_models(checklist: Checklist, checklist_dir: Path,
-                  uses: list[Use]) -> dict[str, LearnedModel]:
-    """The models of the learned cues not being trained, as their files have them."""
-    training = {u.cue_id for u in uses}
-    return {c: load_model(model_path(cue, checklist_dir), c, cue)
-            for c, cue in checklist.cues.items() if cue.kind == "learned" and c not in training}
 
 
 def _figures(agreement: CueAgreement) -> dict[str, float | int | None]:
