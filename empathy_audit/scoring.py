@@ -53,13 +53,15 @@ def judge(bid: str, behaviour: Behaviour, turns: _Turns) -> BehaviourVerdict:
     showing = [i for i in window if rule.agent_cue in cue_sets[i]]
     verdict = BehaviourVerdict(bid, MISSED, "", trigger, trigger_cue, rule.agent_cue)
     wanted = names[rule.agent_cue]
-    scope = _describe_window(turns, rule, trigger, trigger_cue, start, window)
+
+    def scope() -> str:   # the window in words, written only for a reason that needs it
+        return _describe_window(turns, rule, trigger, trigger_cue, start, window)
 
     if rule.rule == "none":
         verdict.verdict = MISSED if showing else MET
         verdict.missed_turns = showing
         verdict.reason = (f"{wanted} in {_turn_list(turns, showing)}" if showing
-                          else f"no {wanted} in {scope}")
+                          else f"no {wanted} in {scope()}")
     elif rule.rule == "share":
         share = len(showing) / len(window) if window else 0.0
         verdict.verdict = MET if window and share >= rule.min_share else MISSED
@@ -76,7 +78,7 @@ def judge(bid: str, behaviour: Behaviour, turns: _Turns) -> BehaviourVerdict:
         else:
             expected = window[0] if rule.expected_at == "first" else window[-1]
             verdict.missed_turns = [expected] if window else []
-            verdict.reason = f"no {wanted} in {scope}"
+            verdict.reason = f"no {wanted} in {scope()}"
     return verdict
 
 
