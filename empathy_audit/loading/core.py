@@ -73,9 +73,14 @@ SPEAKER_WORDS = {
 _SPEAKER_LOOKUP = {word: role for role, words in SPEAKER_WORDS.items() for word in words}
 
 
+def speaker_key(raw: str) -> str:
+    """A speaker label as labels are compared: "Agent 2", "agent-2" and "agent_2" alike."""
+    return raw.strip().lower().replace("-", "_").replace(" ", "_")
+
+
 def normalize_speaker(raw: str, custom: dict[str, str] | None = None) -> str | None:
     """agent, customer or other; None when the label is not recognised."""
-    label = raw.strip().lower().replace("-", "_").replace(" ", "_")
+    label = speaker_key(raw)
     if custom and label in custom:
         return custom[label]
     if label in _SPEAKER_LOOKUP:
@@ -570,14 +575,14 @@ def parse_speaker_map(speaker_map: dict[str, str] | None) -> dict[str, str]:
         if role not in (AGENT, CUSTOMER, OTHER):
             raise UserError(f"--speaker {label}={role}: the role must be agent, customer or "
                             f"other", key="--speaker")
-        custom[label.strip().lower().replace("-", "_").replace(" ", "_")] = role
+        custom[speaker_key(label)] = role
     return custom
 
 
 def assign_role(values: dict[str, str], roles: dict[str, str]) -> str:
     """The turn's role: a --speaker mapping first, then the role its format declares, then
     the speaker label read as a role word; "" when none says."""
-    label = values["speaker"].strip().lower().replace("-", "_").replace(" ", "_")
+    label = speaker_key(values["speaker"])
     declared = values.pop("role", "")
     if label in roles:
         return roles[label]
