@@ -21,19 +21,14 @@ from .. import __version__
 from ..audit import audit as run_audit
 from ..cues.compile_cache import NO_CACHE_ENV
 from ..engine.run import stream_audit
-from ..errors import UserError, one_line
+from ..errors import UserError
+from ..formatters.terminal import say
 from ..gates import EXIT_ERROR, EXIT_INTERNAL
 from .config import default_map, find_config, read_config
 from .progress import ScoringProgress
 
 stdout = Console(highlight=False)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def say(console: Console, message: str) -> None:
-    """One message, one line, at any terminal width: never wrapped, never read as markup,
-    its own line breaks escaped."""
-    console.print(one_line(message), markup=False, highlight=False, soft_wrap=True)
 
 
 # click's exceptions, or the copy newer Typer versions vendor: whichever Typer raises

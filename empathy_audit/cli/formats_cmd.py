@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..loading.formats import describe
-from .app import app, stdout, user_errors
+from .app import app, say, stdout, user_errors
 
 
 @app.command()
@@ -11,4 +11,4 @@ def formats():
     """List the input formats (for --input-format) and what each needs. JSON files are
     recognised by their shape, captions and plain text by their suffix."""
     for name, needs in describe():
-        stdout.print(f"{name:22} {needs}", markup=False, highlight=False, soft_wrap=True)
+        say(stdout, f"{name:22} {needs}")

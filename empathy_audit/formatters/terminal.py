@@ -214,9 +214,15 @@ def print_audit(result: AuditResult, console: Console, by: str | None = None,
         console.print(fitting(console, TABLES[name], result, top))
     overall = records.fmt_score(result.overall_score) or "n/a"
     console.print(f"Overall score: [bold]{overall}[/bold]")
-    console.print(records.summary_line(result), markup=False, highlight=False, soft_wrap=True)
+    say(console, records.summary_line(result))
     for note in result.report.notes:
-        console.print(one_line(f"note: {note}"), markup=False, highlight=False, soft_wrap=True)
+        say(console, f"note: {note}")
+
+
+def say(console: Console, message: str) -> None:
+    """One message, one line, at any terminal width: never wrapped, never read as markup,
+    its own line breaks escaped."""
+    console.print(one_line(message), markup=False, highlight=False, soft_wrap=True)
 
 
 def highlighted(text: str, cues, style: str) -> Text:
