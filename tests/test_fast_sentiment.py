@@ -24,9 +24,11 @@ from .conftest import ABCD, CARE, needs_shared
 
 @pytest.fixture(scope="module")
 def port() -> fast_sentiment.Port:
-    port = fast_sentiment.load()
-    assert port is not None, fast_sentiment.unavailable_reason()
-    return port
+    """The port on the tables of the TextBlob this process imported (a run may read them
+    from a file a run before kept: test_textblob_tables.py checks that those are the same)."""
+    tables, reason = fast_sentiment.from_textblob()
+    assert reason is None, reason
+    return fast_sentiment.Port(tables)
 
 
 def textblob_result(text: str):
@@ -65,14 +67,14 @@ def test_the_port_applies_to_the_installed_textblob():
 
 def test_the_port_stands_down_when_a_constant_is_missing(monkeypatch):
     monkeypatch.delattr(_text, "RE_SARCASM")
-    port, reason = fast_sentiment._load.__wrapped__()
-    assert port is None and "RE_SARCASM" in reason
+    tables, reason = fast_sentiment.from_textblob()
+    assert tables is None and "RE_SARCASM" in reason
 
 
 def test_the_port_stands_down_when_textblob_code_changed(monkeypatch):
     monkeypatch.setitem(fast_sentiment.PORTED_SOURCES, "Sentiment.assessments", "0" * 64)
-    port, reason = fast_sentiment._load.__wrapped__()
-    assert port is None and "Sentiment.assessments" in reason
+    _tables, reason = fast_sentiment.from_textblob()
+    assert "Sentiment.assessments" in reason
 
 
 # ---------------------------------------------------------------- corpus texts

@@ -41,7 +41,7 @@ def test_behaviour_and_cue_ids_are_plain_words(bid):
 
 
 def test_yaml_nested_5000_deep_is_an_error():
-    fails("cues: " + "[" * 5000 + "]" * 5000 + "\n", 
+    fails("cues: " + "[" * 5000 + "]" * 5000 + "\n",
           r"c\.yaml(:1)?: .*(nested too deeply|maximum nesting depth)")  # Python / C parser
 
 

@@ -27,6 +27,8 @@ from re import _constants as c, _parser as sre_parse   # the stdlib's own regex 
 
 import regex
 
+from .compile_cache import derived
+
 SECONDS = 1.0            # budget of one search or match of one pattern on one turn
 _MANY = 10               # a repeat of a body that can match in several ways, at most this often
 _WIDE = 100              # a width that can vary by more than this counts as unbounded
@@ -296,7 +298,8 @@ def compile_bounded(pattern: str, flags: int = re.IGNORECASE,
     ``parts``: the user patterns ``pattern`` is an alternation of (with phrases, safe by
     construction), each checked alone: much faster than the whole, and as safe, as the
     alternatives of an alternation are tried one after the other."""
-    if any(can_backtrack(part, flags) for part in ((pattern,) if parts is None else parts)):
+    if any(derived("backtracks", f"{flags}\0{part}", lambda p=part: can_backtrack(p, flags))
+           for part in ((pattern,) if parts is None else parts)):
         return Bounded(pattern, flags)
     return re.compile(pattern, flags)
 

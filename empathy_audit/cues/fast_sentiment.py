@@ -21,8 +21,9 @@ Why it is the same: every step is kept, quirks included (contractions split off 
 their apostrophe split off again, so ``n't`` is never a token; ``\\n\\n`` as a sentence end;
 abbreviations; ellipses; emoticons joined per sentence; ``(!)``; ``!`` boosts; negation and
 modifier scoping, including a modifier "scoping" over an emoticon; clamping; ``p * -0.5``;
-summation order). The tables are TextBlob's own, read when the port is built, so an upgrade
-of TextBlob's data changes both the same way. TextBlob's code is checked too: the port is
+summation order). The tables are TextBlob's own (textblob_tables.py: read from TextBlob, or
+kept from an earlier run with the same TextBlob files), so an upgrade of TextBlob's data
+changes both the same way. TextBlob's code is checked too: the port is
 only used when the functions it copies have the source it was written from; otherwise
 :func:`load` returns None and the caller keeps TextBlob's own analyzer.
 ``tests/test_fast_sentiment.py`` compares the two on every corpus turn.
@@ -37,6 +38,9 @@ import inspect
 import re
 import sys
 from functools import lru_cache, partial
+
+from . import textblob_tables
+from .textblob_tables import Tables
 
 # The source of the TextBlob functions this module ports (textblob 0.20.1), by SHA-256.
 # Another source means other behaviour may be in there: the port then stands down.
@@ -58,38 +62,38 @@ def _emoticon_space(match: re.Match) -> str:
 class Port:
     """``textblob.en.sentiment`` for strings, from TextBlob's own tables."""
 
-    def __init__(self, text_module, analyzer) -> None:
-        t = text_module
+    def __init__(self, tables: Tables) -> None:
+        t = tables
         # find_tokens, with the arguments Parser.find_tokens gives it
         self._replacements = [_replacer(a, b) for a, b in t.replacements.items()]
         self._replace = t.replacements
         self._linebreak = re.compile(r"\n{2,}")
-        self._eos_gap = " %s " % t.EOS
-        self._eos = t.EOS
+        self._eos_gap = " %s " % t.eos
+        self._eos = t.eos
         self._whitespace = re.compile(r"\s+")
-        self._token = t.TOKEN
+        self._token = t.token
         # For this TOKEN, findall on the whitespace-collapsed string + " " is str.split():
         # re's \s and str.split() agree on whitespace (a test checks every code point).
-        self._token_is_split = t.TOKEN.pattern == r"(\S+)\s" and t.TOKEN.flags == re.UNICODE
-        self._ends = frozenset(("...", ".", "!", "?", t.EOS))
-        self._closing = frozenset(("'", '"', "”", "’", "...", ".", "!", "?", ")", t.EOS))
-        punctuation = tuple(t.PUNCTUATION.replace(".", ""))
+        self._token_is_split = t.token.pattern == r"(\S+)\s" and t.token.flags == re.UNICODE
+        self._ends = frozenset(("...", ".", "!", "?", t.eos))
+        self._closing = frozenset(("'", '"', "”", "’", "...", ".", "!", "?", ")", t.eos))
+        punctuation = tuple(t.punctuation.replace(".", ""))
         self._leading = punctuation
         self._trailing = punctuation + (".",)
         self._leading_chars = frozenset(punctuation)
         self._trailing_chars = frozenset(self._trailing)
-        self._abbreviations = t.ABBREVIATIONS
-        self._abbreviation_res = (t.RE_ABBR1, t.RE_ABBR2, t.RE_ABBR3)
-        self._sarcasm = t.RE_SARCASM
-        self._emoticon_re = t.RE_EMOTICONS
+        self._abbreviations = t.abbreviations
+        self._abbreviation_res = t.abbreviation_res
+        self._sarcasm = t.sarcasm
+        self._emoticon_re = t.emoticon_re
         # Sentiment.assessments, for words whose part of speech is None
-        self._lexicon = _word_table(analyzer)
-        self._negations = frozenset(analyzer.negations)
-        self._modifier = analyzer.modifier
-        self._none_is_modifier_tag = None in analyzer.modifiers
-        self._emoticons = _emoticon_table(t.EMOTICONS, t.PUNCTUATION)
-        self._mood = t.MOOD
-        self._irony = t.IRONY
+        self._lexicon = t.lexicon
+        self._negations = frozenset(t.negations)
+        self._modifier = t.modifier
+        self._none_is_modifier_tag = t.none_is_modifier_tag
+        self._emoticons = _emoticon_table(t.emoticons, t.punctuation)
+        self._mood = t.mood
+        self._irony = t.irony
 
     # ------------------------------------------------------------------ tokens
 
@@ -264,25 +268,12 @@ def _mean(values: list[float]) -> float:
     return total / float(len(values) or 1)
 
 
-def _word_table(analyzer) -> dict[str, tuple[float, float, float, bool, str | None]]:
-    """word -> (polarity, subjectivity, intensity, is a modifier, label) for pos None."""
-    if dict.__len__(analyzer) == 0:
-        analyzer.load()
-    table = {}
-    for w, tags in dict.items(analyzer):
-        if None in tags:
-            p, s, i = tags[None]
-            is_modifier = any(map(tags.__contains__, analyzer.modifiers))
-            table[w] = (p, s, i, is_modifier, analyzer.labeler.get(w))
-    return table
-
-
-def _emoticon_table(emoticons: dict, punctuation: str) -> dict[str, float]:
+def _emoticon_table(emoticons, punctuation: str) -> dict[str, float]:
     """lowercased emoticon -> polarity, first set in EMOTICONS' order winning, for the
     words assessments() looks emoticons up for (not alphabetic, <= 5 chars, not in
     PUNCTUATION)."""
     table = {}
-    for (_type, p), faces in emoticons.items():
+    for _type, p, faces in emoticons:
         for face in faces:
             w = face.lower()
             if w.isalpha() is False and len(w) <= 5 and w not in punctuation:
@@ -333,24 +324,46 @@ def import_textblob() -> None:
                 del sys.modules[name]
 
 
-@lru_cache(maxsize=1)
-def _load() -> tuple[Port | None, str | None]:
+def from_textblob() -> tuple[Tables | None, str | None]:
+    """TextBlob's tables read from TextBlob itself, and why the port does not apply to the
+    installed TextBlob (None when it does)."""
     try:
         import_textblob()
         from textblob import _text
         from textblob import en
 
-        reason = _why_not(_text, en)
-        if reason:
-            return None, reason
-        return Port(_text, en.sentiment), None
+        return textblob_tables.from_textblob(_text, en.sentiment), _why_not(_text, en)
     except Exception as error:   # a constant gone, source not readable, ...
         return None, f"{type(error).__name__}: {error}"
 
 
+@lru_cache(maxsize=1)
+def _load() -> tuple[Tables | None, str | None]:
+    """The tables kept by an earlier run for this TextBlob (kept only when the port applied),
+    else TextBlob's own, then kept."""
+    key = textblob_tables.source_key()
+    kept = textblob_tables.read(key) if key else None
+    if kept is not None:
+        return kept, None
+    tables, reason = from_textblob()
+    if key and tables is not None and reason is None:
+        textblob_tables.write(key, tables)
+    return tables, reason
+
+
+def tables() -> Tables:
+    """TextBlob's sentiment tables (RuntimeError when TextBlob's cannot be read)."""
+    found, reason = _load()
+    if found is None:
+        raise RuntimeError(f"TextBlob's sentiment tables cannot be read: {reason}")
+    return found
+
+
+@lru_cache(maxsize=1)
 def load() -> Port | None:
     """The port, or None when it does not apply to the installed TextBlob."""
-    return _load()[0]
+    found, reason = _load()
+    return Port(found) if found is not None and reason is None else None
 
 
 def unavailable_reason() -> str | None:

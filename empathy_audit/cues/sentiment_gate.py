@@ -42,17 +42,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .factored import factor
-from .fast_sentiment import import_textblob
-
-
-def _loaded_lexicon():
-    """textblob.en.sentiment, its lexicon read (it is read lazily)."""
-    import_textblob()
-    from textblob.en import sentiment as lexicon
-
-    if not dict.__len__(lexicon):
-        lexicon.load()
-    return lexicon
+from .fast_sentiment import tables
 
 
 def _can_be_token(word: str) -> bool:
@@ -72,20 +62,17 @@ def prepare_gates() -> None:
 
 @lru_cache(maxsize=1)
 def _gates() -> tuple[re.Pattern, re.Pattern]:
-    import_textblob()
-    from textblob import _text
-
-    lexicon = _loaded_lexicon()
-    if any(i < 0 for entry in dict.values(lexicon) for _, _, i in entry.values()):
+    textblob = tables()
+    if textblob.min_intensity < 0:
         raise RuntimeError("TextBlob's lexicon has a negative intensity; the gate is unsound")
-    negative = {w for w, entry in dict.items(lexicon) if entry[None][0] < 0}
-    words = {w.lower() for w in negative | set(lexicon.negations) if _can_be_token(w)}
+    negative = {w for w, (p, *_) in textblob.lexicon.items() if p < 0}
+    words = {w.lower() for w in negative | set(textblob.negations) if _can_be_token(w)}
     starts_word = sorted(w for w in words if w[0].isalnum())
     other = sorted(w for w in words if not w[0].isalnum())
     word_gate = "(?<![^\\W_])(?:" + factor([re.escape(w) for w in starts_word]) + ")"
     if other:
         word_gate += "|" + factor([re.escape(w) for w in other])
-    emoticons = {e.lower() for (_, polarity), faces in _text.EMOTICONS.items() if polarity < 0
+    emoticons = {e.lower() for _, polarity, faces in textblob.emoticons if polarity < 0
                  for e in faces}
     emoticon_gate = "|".join(re.escape(e) for e in sorted(emoticons, key=lambda e: (-len(e), e)))
     return re.compile(word_gate), re.compile(emoticon_gate)
@@ -107,10 +94,8 @@ class _Magnitudes:
 
 @lru_cache(maxsize=1)
 def _magnitudes() -> _Magnitudes:
-    import_textblob()
-    from textblob import _text
-
-    entries = {w: entry[None] for w, entry in dict.items(_loaded_lexicon()) if _can_be_token(w)}
+    textblob = tables()
+    entries = {w: (p, s, i) for w, (p, s, i, *_) in textblob.lexicon.items() if _can_be_token(w)}
     if not all(w.isascii() for w in entries) or "n" in entries or \
             any(i <= 0 for _, _, i in entries.values()):
         raise RuntimeError("TextBlob's lexicon breaks an assumption of polarity_can_reach")
@@ -124,7 +109,7 @@ def _magnitudes() -> _Magnitudes:
         intensity={w: max(i, 1 / i) for w, (_, _, i) in entries.items()},
         punctuation_first=punctuated.pop("", ()), punctuated=punctuated,
         heads=frozenset(punctuated),
-        emoticons={e.lower(): abs(p) for (_, p), faces in _text.EMOTICONS.items()
+        emoticons={e.lower(): abs(p) for _, p, faces in textblob.emoticons
                    for e in faces if not e.isalpha()})   # all letters: never an emoticon
 
 
