@@ -2,6 +2,7 @@
 between its graders, here run between the checklist and its graders."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -220,6 +221,7 @@ class TurnLabel:
     speaker: str
     cues: frozenset[str]
     line: int
+    source: str = ""    # the labels file
 
 
 @dataclass(frozen=True)
@@ -260,7 +262,22 @@ def read_turn_labels(path: str | Path, cue_ids: set[str]) -> dict[str, dict[int,
         if int(turn) in turns:
             raise UserError(f"turn {turn} of {cid!r} is labelled twice (line "
                             f"{turns[int(turn)].line})", file=source, line=line, key="turn")
-        turns[int(turn)] = TurnLabel(row["speaker"].strip().lower(), cues, line)
+        turns[int(turn)] = TurnLabel(row["speaker"].strip().lower(), cues, line, source)
+    return labels
+
+
+def read_turn_label_files(paths: Iterable[str | Path],
+                          cue_ids: set[str]) -> dict[str, dict[int, TurnLabel]]:
+    """The turn labels of several files; a conversation is labelled in one of them only."""
+    labels: dict[str, dict[int, TurnLabel]] = {}
+    for path in paths:
+        for cid, turns in read_turn_labels(path, cue_ids).items():
+            if cid in labels:
+                first = next(iter(labels[cid].values()))
+                raise UserError(f"{cid!r} is labelled in {first.source} too; label each "
+                                f"conversation in one file", file=str(path),
+                                line=min(t.line for t in turns.values()), key="conversation_id")
+            labels[cid] = turns
     return labels
 
 

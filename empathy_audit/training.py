@@ -22,7 +22,7 @@ from .checklist import Checklist, FeatureSpec, load_checklist, load_models, reso
 from .cues.finder import CueFinder
 from .cues.learned import FORMAT, VERSION, LearnedModel, features, model_bytes, probability
 from .errors import UserError
-from .evaluation import CueAgreement, TurnLabel, read_ids, read_turn_labels
+from .evaluation import CueAgreement, TurnLabel, read_ids, read_turn_label_files
 from .loading import load
 from .model import Conversation
 
@@ -64,7 +64,7 @@ def rules_only(checklist: Checklist) -> Checklist:
 
 
 def labelled_examples(conversations: list[Conversation], labels: dict[str, dict[int, TurnLabel]],
-                      source: str, checklist: Checklist,
+                      checklist: Checklist,
                       specs: dict[str, FeatureSpec]) -> list[Example]:
     finder = CueFinder(rules_only(checklist))
     examples = []
@@ -80,7 +80,7 @@ def labelled_examples(conversations: list[Conversation], labels: dict[str, dict[
             if label.speaker != seen.turn.speaker:
                 raise UserError(f"turn {seen.turn.index} of {conversation.conversation_id!r} is "
                                 f"a {seen.turn.speaker} turn in the transcripts",
-                                file=source, line=label.line, key="speaker")
+                                file=label.source, line=label.line, key="speaker")
             examples.append(Example(
                 conversation.conversation_id, seen.turn.index, label.speaker, label.cues, frozenset(seen.found),
                 {cue_id: frozenset(name for name, _, _ in features(seen, spec))
@@ -88,7 +88,7 @@ def labelled_examples(conversations: list[Conversation], labels: dict[str, dict[
         last = max(wanted)
         if last >= len(conversation.turns):
             raise UserError(f"turn {last} of {conversation.conversation_id!r}: the conversation "
-                            f"has {len(conversation.turns)} turns", file=source,
+                            f"has {len(conversation.turns)} turns", file=wanted[last].source,
                             line=wanted[last].line, key="turn")
     return examples
 
@@ -252,7 +252,7 @@ class Trained:
     conversations: int
 
 
-def train(paths: list[str | Path], turn_labels: str | Path, checklist_path: str | Path | None,
+def train(paths: list[str | Path], turn_labels: list[str | Path], checklist_path: str | Path | None,
           out: str | Path, only: list[str] | None = None,
           exclude_ids: str | Path | None = None) -> Trained:
     _sklearn()   # a missing extra is said before any work
@@ -260,14 +260,15 @@ def train(paths: list[str | Path], turn_labels: str | Path, checklist_path: str 
     uses = _uses(checklist, only)
     excluded = read_ids(exclude_ids) if exclude_ids else frozenset()
     labels = {cid: turns for cid, turns in
-              read_turn_labels(turn_labels, set(checklist.cues)).items() if cid not in excluded}
-    conversations = _labelled_conversations(paths, labels, str(turn_labels))
+              read_turn_label_files(turn_labels, set(checklist.cues)).items()
+              if cid not in excluded}
+    conversations = _labelled_conversations(paths, labels)
     fixed = load_models(checklist, resolve_checklist(checklist_path).parent,
                         frozenset(u.cue_id for u in uses))   # the learned cues not trained
     specs = {u.cue_id: _spec(checklist, u.cue_id) for u in uses}
-    examples = labelled_examples(conversations, labels, str(turn_labels), checklist, specs)
+    examples = labelled_examples(conversations, labels, checklist, specs)
     figures = cross_validate(examples, conversations, labels, checklist, uses, fixed)
-    about = {"labels": Path(turn_labels).name, "C": C, "folds": FOLDS, "min_count": MIN_COUNT,
+    about = {"labels": ", ".join(Path(p).name for p in turn_labels), "C": C, "folds": FOLDS, "min_count": MIN_COUNT,
              "excluded_ids": Path(exclude_ids).name if exclude_ids else None}
     files = {Path(out) / Path(checklist.cues[use.cue_id].model).name:
              _model_file(use, checklist, examples, cv, about) for use, cv in zip(uses, figures)}
@@ -276,17 +277,18 @@ def train(paths: list[str | Path], turn_labels: str | Path, checklist_path: str 
     return Trained(figures, list(files), len(examples), len(conversations))
 
 
-def _labelled_conversations(paths: list[str | Path], labels: dict[str, dict[int, TurnLabel]],
-                            source: str) -> list[Conversation]:
+def _labelled_conversations(paths: list[str | Path],
+                            labels: dict[str, dict[int, TurnLabel]]) -> list[Conversation]:
     """The labelled conversations of the transcripts, by id; every labelled one must be there."""
     conversations, _ = load(paths)
     conversations = sorted((c for c in conversations if c.conversation_id in labels),
                            key=lambda c: c.conversation_id)
     missing = sorted(set(labels) - {c.conversation_id for c in conversations})
     if missing:
-        line = min(label.line for label in labels[missing[0]].values())
+        first = min(labels[missing[0]].values(), key=lambda label: label.line)
         raise UserError(f"conversation {missing[0]!r} is labelled but not in the transcripts "
-                        f"({len(missing)} such)", file=source, line=line, key="conversation_id")
+                        f"({len(missing)} such)", file=first.source, line=first.line,
+                        key="conversation_id")
     return conversations
 
 

@@ -16,6 +16,7 @@ from empathy_audit.model import Conversation, Turn
 from .conftest import CARE, ROOT, needs_shared, write, write_json
 
 HELDOUT = ROOT / "tests" / "labels" / "heldout.txt"
+OWN_TURN_LABELS = ROOT / "tests" / "labels" / "labels-turns-own.csv"
 
 CHECKLIST = """\
 cues:
@@ -241,6 +242,37 @@ def test_train_leaves_excluded_conversations_out(tmp_path, run):
     assert data["training"]["turns"] == 60 and data["training"]["conversations"] == 30
 
 
+def test_train_reads_several_label_files_as_one(tmp_path, run):
+    pytest.importorskip("sklearn", reason="training needs the [train] extra")
+    labelled_corpus(tmp_path)
+    assert train(run, tmp_path, tmp_path / "whole").exit_code == 0
+    header, *rows = (tmp_path / "labels.csv").read_text().splitlines()
+    write(tmp_path / "first.csv", "\n".join([header] + rows[:30]) + "\n")    # conv-00..14
+    write(tmp_path / "second.csv", "\n".join([header] + rows[30:]) + "\n")   # conv-15..39
+    result = run("train", tmp_path / "chats.json", "--turn-labels", tmp_path / "first.csv",
+                 "--turn-labels", tmp_path / "second.csv", "--checklist",
+                 tmp_path / "checklist.yaml", "--out", tmp_path / "split")
+    assert result.exit_code == 0, result.stderr
+    whole = json.loads((tmp_path / "whole" / "distress.json").read_text())
+    split = json.loads((tmp_path / "split" / "distress.json").read_text())
+    assert split["training"]["labels"] == "first.csv, second.csv"
+    assert split["weights"] == whole["weights"] and split["threshold"] == whole["threshold"]
+
+
+def test_a_conversation_labelled_in_two_files_is_an_error(tmp_path, run):
+    pytest.importorskip("sklearn", reason="training needs the [train] extra")
+    labelled_corpus(tmp_path)
+    write(tmp_path / "again.csv", "conversation_id,turn,speaker,cues\nconv-05,0,customer,\n")
+    result = run("train", tmp_path / "chats.json", "--turn-labels", tmp_path / "labels.csv",
+                 "--turn-labels", tmp_path / "again.csv", "--checklist",
+                 tmp_path / "checklist.yaml", "--out", tmp_path / "models")
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: {tmp_path / 'again.csv'}:2: [conversation_id] 'conv-05' is "
+                             f"labelled in {tmp_path / 'labels.csv'} too; label each conversation "
+                             f"in one file\n")
+    assert not (tmp_path / "models").exists()
+
+
 @pytest.mark.parametrize("labels,expected", [
     ("conversation_id,turn,speaker,cues\nconv-00,x,customer,\n",
      "labels.csv:2: [turn] turn 'x' is not a 0-based position"),
@@ -276,11 +308,13 @@ def test_train_without_the_extra_says_which_extra(tmp_path):
 
 @needs_shared
 def test_the_bundled_models_are_what_train_makes_of_the_study_set(tmp_path, run):
-    """Retrain the default checklist's learned cues on the 196 study conversations of the
-    shared turn labels (the held-out ones excluded) and compare bytes with the bundled files."""
+    """Retrain the default checklist's learned cues on the study set of turn labels (the 196
+    study conversations of the shared labels, the held-out ones excluded, and our own 240 of
+    tests/labels) and compare bytes with the bundled files."""
     pytest.importorskip("sklearn", reason="training needs the [train] extra")
     result = run("train", CARE / "conversations.jsonl", "--turn-labels",
-                 CARE / "labels-turns.csv", "--exclude-ids", HELDOUT, "--out", tmp_path)
+                 CARE / "labels-turns.csv", "--turn-labels", OWN_TURN_LABELS,
+                 "--exclude-ids", HELDOUT, "--out", tmp_path)
     assert result.exit_code == 0, result.stderr
     bundled = sorted((ROOT / "checklists" / "models").glob("*.json"))
     assert bundled and sorted(p.name for p in tmp_path.glob("*.json")) == [p.name for p in bundled]

@@ -15,8 +15,9 @@ from .app import ChecklistOpt, PathsArg, app, stdout, user_errors
 @user_errors
 def train(
     paths: PathsArg,
-    turn_labels: Annotated[Path, typer.Option(
-        help="CSV: conversation_id,turn,speaker,cues (turn: 0-based; cues separated by ;).")],
+    turn_labels: Annotated[list[Path], typer.Option(
+        help="CSV: conversation_id,turn,speaker,cues (turn: 0-based; cues separated by ;). "
+             "Give it again for more files; each conversation is labelled in one.")],
     out: Annotated[Path, typer.Option(help="Folder for the model files (named as the "
                                            "checklist's `model:` paths).")],
     checklist: ChecklistOpt = None,
