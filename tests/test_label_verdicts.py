@@ -62,9 +62,9 @@ def read(path) -> dict[str, dict[str, str]]:
         return {row.pop("conversation_id"): row for row in csv.DictReader(f)}
 
 
-def test_the_committed_verdicts_of_our_turn_labels_are_derived_from_them():
-    assert derived(LABELS / "labels-turns-own.csv") == \
-        read(LABELS / "labels-turns-own-verdicts.csv")
+@pytest.mark.parametrize("name", ["labels-turns-own", "labels-turns-heldout2"])
+def test_the_committed_verdicts_of_our_turn_labels_are_derived_from_them(name):
+    assert derived(LABELS / f"{name}.csv") == read(LABELS / f"{name}-verdicts.csv")
 
 
 @needs_shared

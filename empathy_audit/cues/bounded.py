@@ -28,6 +28,7 @@ from re import _constants as c, _parser as sre_parse   # the stdlib's own regex 
 import regex
 
 from .compile_cache import derived
+from .sre_cache import compile_regex
 
 SECONDS = 1.0            # budget of one search or match of one pattern on one turn
 _MANY = 10               # a repeat of a body that can match in several ways, at most this often
@@ -301,7 +302,7 @@ def compile_bounded(pattern: str, flags: int = re.IGNORECASE,
     if any(derived("backtracks", f"{flags}\0{part}", lambda p=part: can_backtrack(p, flags))
            for part in ((pattern,) if parts is None else parts)):
         return Bounded(pattern, flags)
-    return re.compile(pattern, flags)
+    return compile_regex(pattern, flags)
 
 
 def exceeds_budget(pattern: str, text: str) -> bool:

@@ -91,6 +91,11 @@ def _prune(folder: Path) -> None:
 _active: Memo | None = None
 
 
+def caching() -> bool:
+    """Is a checklist's cache open (inside :func:`compiling`, the cache not turned off)?"""
+    return _active is not None and _active.path is not None
+
+
 def derived(kind: str, key: str, compute: Callable[[], Value]) -> Value:
     """``compute()``, or its cached value while a checklist is being compiled."""
     return _active.get(kind, key, compute) if _active is not None else compute()

@@ -43,6 +43,7 @@ from functools import lru_cache
 
 from .factored import factor
 from .fast_sentiment import tables
+from .sre_cache import compile_regex
 
 
 def _can_be_token(word: str) -> bool:
@@ -75,7 +76,7 @@ def _gates() -> tuple[re.Pattern, re.Pattern]:
     emoticons = {e.lower() for _, polarity, faces in textblob.emoticons if polarity < 0
                  for e in faces}
     emoticon_gate = "|".join(re.escape(e) for e in sorted(emoticons, key=lambda e: (-len(e), e)))
-    return re.compile(word_gate), re.compile(emoticon_gate)
+    return compile_regex(word_gate), compile_regex(emoticon_gate)
 
 
 _RUN = re.compile(r"[^\W_]+")   # letters and digits
