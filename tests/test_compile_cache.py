@@ -3,12 +3,13 @@ or unwritable cache only costs the time to compute again."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from empathy_audit import audit, load_checklist
 from empathy_audit.checklist import parse_checklist
-from empathy_audit.cues import bounded, compile_cache, factored, prefilter
+from empathy_audit.cues import bounded, compile_cache, factored, prefilter, sre_cache
 from empathy_audit.cues.finder import CueFinder
 from empathy_audit.formatters.csv_export import export_tables
 
@@ -30,6 +31,7 @@ def _forbid_deriving(monkeypatch):
     monkeypatch.setattr(factored, "_factor", refuse)
     monkeypatch.setattr(prefilter, "relax", refuse)
     monkeypatch.setattr(bounded, "can_backtrack", refuse)
+    monkeypatch.setattr(sre_cache, "_program", refuse)
 
 
 def test_a_warm_cache_skips_the_derivations_and_changes_nothing(cache_home, monkeypatch):
@@ -38,7 +40,7 @@ def test_a_warm_cache_skips_the_derivations_and_changes_nothing(cache_home, monk
     stored = cache_home / f"{compile_cache.checklist_key(checklist)}.json"
     document = json.loads(stored.read_text(encoding="utf-8"))
     kinds = {name.split("\0")[0] for name in document["entries"]}
-    assert kinds == {"factor", "relax", "never_empty", "checked", "backtracks"}
+    assert kinds == {"factor", "relax", "never_empty", "checked", "backtracks", "sre"}
     _forbid_deriving(monkeypatch)
     assert export_tables(audit([SAMPLES], checklist)) == cold
 
@@ -85,3 +87,57 @@ def test_the_key_follows_the_checklist_its_parents_and_the_version(tmp_path, mon
     assert same == compile_cache.checklist_key(load_checklist(child))
     monkeypatch.setattr(compile_cache, "__version__", "9.9.9")
     assert compile_cache.checklist_key(load_checklist(child)) != same
+
+
+# ---------------------------------------------------------------- regex programs
+
+PATTERNS = [(r"\bsorry\s*(?:[,.!?-]+\s*)?(?:could|can)\b", re.IGNORECASE),
+            (r"(?P<word>\w+)@(?P<host>[\w.]+)|(\d{3})-\d{4}", 0),
+            (r"(?-i:\bHELP\b)|!{2,}|[^\W\d_]+ly\b", re.IGNORECASE)]
+TEXTS = ["Sorry, could you repeat?", "sorry can we", "mail joe@example.com or 555-1234",
+         "HELP!! really quickly", "help me", "Sorry... can", ""]
+
+
+def _same(a: re.Pattern, b: re.Pattern) -> None:
+    assert (a.pattern, a.flags, a.groups, a.groupindex) == (b.pattern, b.flags, b.groups,
+                                                            b.groupindex)
+    for text in TEXTS:
+        assert [(m.span(), m.groups()) for m in a.finditer(text)] == \
+            [(m.span(), m.groups()) for m in b.finditer(text)], text
+
+
+def test_a_kept_program_compiles_to_what_re_compiles(cache_home):
+    checklist = load_checklist(None)
+    for _ in range(2):   # the first run writes the programs, the second reads them
+        with compile_cache.compiling(checklist):
+            kept = [sre_cache.compile_regex(p, f) for p, f in PATTERNS]
+        for pattern, (text, flags) in zip(kept, PATTERNS):
+            _same(pattern, re.compile(text, flags))
+    stored = json.loads((cache_home / f"{compile_cache.checklist_key(checklist)}.json")
+                        .read_text(encoding="utf-8"))
+    assert sum(name.startswith("sre\0") for name in stored["entries"]) == len(PATTERNS)
+
+
+def test_a_broken_program_is_compiled_again(cache_home, monkeypatch):
+    checklist = load_checklist(None)
+    path = cache_home / f"{compile_cache.checklist_key(checklist)}.json"
+    with compile_cache.compiling(checklist):
+        sre_cache.compile_regex(*PATTERNS[1])
+    document = json.loads(path.read_text(encoding="utf-8"))
+    for name in document["entries"]:
+        if name.startswith("sre\0"):
+            document["entries"][name] = json.dumps({"flags": 32, "code": [999, 1, 2],
+                                                    "groups": 1, "groupindex": {}})
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with compile_cache.compiling(checklist):
+        _same(sre_cache.compile_regex(*PATTERNS[1]), re.compile(*PATTERNS[1]))
+
+
+def test_another_python_does_not_read_the_program(cache_home, monkeypatch):
+    checklist = load_checklist(None)
+    with compile_cache.compiling(checklist):
+        sre_cache.compile_regex(*PATTERNS[0])
+    monkeypatch.setattr(sre_cache, "_ENGINE", "another-python")
+    monkeypatch.setattr(sre_cache, "_program", lambda *a: (_ for _ in ()).throw(LookupError))
+    with compile_cache.compiling(checklist), pytest.raises(LookupError):
+        sre_cache.compile_regex(*PATTERNS[0])   # not found under its key: derived again
