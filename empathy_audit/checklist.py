@@ -8,7 +8,9 @@ catastrophically.
 """
 from __future__ import annotations
 
+import hashlib
 import re
+import sys
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -17,6 +19,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from ._version import __version__
+from .cache import derived, remembering
 from .errors import UserError
 
 MAX_PATTERN_LENGTH = 1000
@@ -226,11 +230,10 @@ class _Locator:
 
 # ---------------------------------------------------------------- regexes
 
-def _has_nested_unbounded_repeat(pattern: str) -> bool:
+def _has_nested_unbounded_repeat(parsed) -> bool:
     """True for the classic catastrophic shapes: a repeated group that itself contains an
-    unbounded repeat, like ``(a+)+`` or ``(\\w*\\s?)*``."""
-    from re import _constants as c  # stdlib's own regex parser
-    from re import _parser as parser
+    unbounded repeat, like ``(a+)+`` or ``(\\w*\\s?)*``. ``parsed``: the stdlib parser's tree."""
+    from re import _constants as c
 
     repeats = (c.MAX_REPEAT, c.MIN_REPEAT)
 
@@ -254,22 +257,25 @@ def _has_nested_unbounded_repeat(pattern: str) -> bool:
                     return True
         return False
 
-    return walk(parser.parse(pattern), False)
+    return walk(parsed, False)
 
 
-def compile_pattern(pattern: str) -> re.Pattern:
-    """Compile one user regex; ValueError with a reason when it is unusable or unsafe."""
+def check_pattern(pattern: str) -> None:
+    """ValueError with a reason when a user regex is unusable or unsafe. It is parsed once
+    and compiled from that parse (``re.compile`` without parsing again for the check)."""
+    from re import _compiler, _parser  # the two steps of re.compile
+
     if len(pattern) > MAX_PATTERN_LENGTH:
         raise ValueError(f"pattern longer than {MAX_PATTERN_LENGTH} characters")
     try:
-        compiled = re.compile(pattern, re.IGNORECASE)
+        parsed = _parser.parse(pattern, re.IGNORECASE)
+        _compiler.compile(parsed, re.IGNORECASE)
     except re.error as exc:
         raise ValueError(f"invalid regex {pattern!r}: {exc}") from None
-    if _has_nested_unbounded_repeat(pattern):
+    if _has_nested_unbounded_repeat(parsed):
         raise ValueError(f"regex {pattern!r} nests an unbounded repeat inside another "
                          f"repeat and can take exponential time; rewrite it without "
                          f"the nested quantifier")
-    return compiled
 
 
 def phrase_regex(phrase: str) -> str:
@@ -527,10 +533,23 @@ def load_models(checklist: Checklist, checklist_dir: Path,
 
 
 def _check_patterns(checklist: Checklist, locate: _Locator) -> None:
-    for cue_id, cue in checklist.cues.items():
-        for field in ("patterns", "exclude", "veto", "default_unless"):
-            for index, pattern in enumerate(getattr(cue, field) or ()):
-                try:
-                    compile_pattern(pattern)
-                except ValueError as exc:
-                    raise locate.error(("cues", cue_id, field, index), str(exc)) from None
+    """Every user regex checked (check_pattern); the verdicts are kept between runs, under a
+    hash of the Python and package versions and of all the checklist's patterns."""
+    found = [(("cues", cue_id, field, index), pattern)
+             for cue_id, cue in checklist.cues.items()
+             for field in ("patterns", "exclude", "veto", "default_unless")
+             for index, pattern in enumerate(getattr(cue, field) or ())]
+    key = "\0".join([__version__, sys.version, *sorted({p for _, p in found})])
+    with remembering(f"patterns-{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"):
+        for path, pattern in found:
+            problem = derived("problem", pattern, lambda p=pattern: _pattern_problem(p))
+            if problem:
+                raise locate.error(path, problem)
+
+
+def _pattern_problem(pattern: str) -> str | None:
+    try:
+        check_pattern(pattern)
+    except ValueError as exc:
+        return str(exc)
+    return None

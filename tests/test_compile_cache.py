@@ -9,6 +9,7 @@ import pytest
 
 from empathy_audit import audit, load_checklist
 from empathy_audit.checklist import parse_checklist
+from empathy_audit.errors import UserError
 from empathy_audit.cues import bounded, compile_cache, factored, prefilter, sre_cache
 from empathy_audit.cues.finder import CueFinder
 from empathy_audit.formatters.csv_export import export_tables
@@ -51,7 +52,7 @@ def test_a_warm_cache_skips_the_derivations_and_changes_nothing(cache_home, monk
 def test_corrupt_or_stale_cache_is_recomputed_and_rewritten(cache_home, content):
     checklist = load_checklist(None)
     path = cache_home / f"{compile_cache.checklist_key(checklist)}.json"
-    path.parent.mkdir(parents=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(content.replace("VERSION", compile_cache.__version__), encoding="utf-8")
     CueFinder(checklist)
     document = json.loads(path.read_text(encoding="utf-8"))
@@ -141,3 +142,22 @@ def test_another_python_does_not_read_the_program(cache_home, monkeypatch):
     monkeypatch.setattr(sre_cache, "_program", lambda *a: (_ for _ in ()).throw(LookupError))
     with compile_cache.compiling(checklist), pytest.raises(LookupError):
         sre_cache.compile_regex(*PATTERNS[0])   # not found under its key: derived again
+
+
+# ---------------------------------------------------------------- pattern checks
+
+def test_a_warm_cache_skips_the_pattern_checks_and_keeps_their_errors(cache_home, monkeypatch,
+                                                                       tmp_path):
+    from empathy_audit import checklist as checklist_module
+    load_checklist(None)
+    assert len(list(cache_home.glob("patterns-*.json"))) == 1
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("extends: default\ncues:\n  extra:\n    speaker: agent\n    description: x\n"
+                   "    patterns: ['(a+)+b']\n", encoding="utf-8")
+    first = pytest.raises(UserError, load_checklist, bad)
+    monkeypatch.setattr(checklist_module, "check_pattern", lambda p: 1 / 0)   # never again
+    load_checklist(None)
+    again = pytest.raises(UserError, load_checklist, bad)
+    assert str(again.value) == str(first.value)
+    assert "bad.yaml:6: [cues.extra.patterns.0]" in str(again.value)
+    assert "nests an unbounded repeat" in str(again.value)

@@ -1,6 +1,9 @@
 """The command line: parse options, call the core, pick a formatter, set the exit code.
 
-One module per command group; importing them registers their commands on ``app``.
+One module per command group; importing them registers their commands on ``app``. A
+command imports its core (training, evaluation, redaction, diff, coaching) when it runs, so
+that the start-up of ``audit``, which pre-commit hooks and CI pay on every call, carries none
+of the others'.
 """
 import signal
 

@@ -5,8 +5,6 @@ from typing import Annotated
 
 import typer
 
-from ..coaching import coach as build_plan
-from ..formatters.coaching_view import coaching_view
 from .app import (ChecklistOpt, EncodingOpt, MapOpt, PathsArg, QuietOpt, SpeakerOpt, app,
                   run_audit_command, stdout, user_errors)
 
@@ -28,6 +26,9 @@ def coach(
 ):
     """For one agent: what they miss most, their own turns that missed it, and a colleague's
     turn that met it after a customer turn with the same cue."""
+    from ..coaching import coach as build_plan
+    from ..formatters.coaching_view import coaching_view
+
     result = run_audit_command(paths, checklist, field_map, speakers, encoding, quiet=quiet)
     plan = build_plan(result, agent, behaviours=behaviours, examples=examples)
     stdout.print(coaching_view(plan))

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from ..gates.diff import diff_exports, read_export
 from ..formatters.diff_format import render_diff_json, render_diff_markdown
 from ..gates import EXIT_GATE_FAILED, EXIT_OK
 from .app import app, say, stderr, user_errors
@@ -32,6 +31,8 @@ def diff(
         "--fail-on-regression", help="Exit 1 when any conversation newly missed a behaviour.")] = False,
 ):
     """Per-agent and per-behaviour deltas, and the conversations newly missed or newly met."""
+    from ..gates.diff import diff_exports, read_export
+
     result = diff_exports(read_export(old_dir), read_export(new_dir))
     sys.stdout.write(DIFF_RENDERERS[format](result, str(old_dir), str(new_dir)))
     if fail_on_regression and result.newly_missed:

@@ -10,8 +10,6 @@ import typer
 
 from ..checklist import load_checklist
 from ..errors import UserError
-from ..evaluation import evaluate as run_evaluation, evaluate_turns, read_ids
-from ..formatters.agreement import render_agreement, render_agreement_json
 from ..gates import EXIT_GATE_FAILED, EXIT_OK
 from .app import (ChecklistOpt, EncodingOpt, MapOpt, PathsArg, SpeakerOpt, app,
                   run_audit_command, say, stderr, stdout, user_errors)
@@ -47,6 +45,9 @@ def evaluate(
 ):
     """Compare verdicts (--labels) and turn cues (--turn-labels) with hand labels: precision,
     recall, F1, Cohen's kappa."""
+    from ..evaluation import evaluate as run_evaluation, evaluate_turns, read_ids
+    from ..formatters.agreement import render_agreement, render_agreement_json
+
     if labels is None and turn_labels is None:
         raise UserError("give --labels (conversation verdicts), --turn-labels (turn cues) or both")
     keep = None if ids is None else read_ids(ids)

@@ -11,12 +11,12 @@ import typer
 from ..errors import UserError
 from ..formatters.csv_export import write_files_atomically
 from ..gates import EXIT_GATE_FAILED, EXIT_OK
-from ..redaction.files import redact_paths
-from ..redaction import KINDS, read_names
 from .app import EncodingOpt, MapOpt, _pairs, app, say, stdout, user_errors
 
 
 def describe_counts(counts: Counter) -> str:
+    from ..redaction import KINDS
+
     shown = [f"{kind} {counts[kind]}" for kind in KINDS if counts.get(kind)]
     return ", ".join(shown) if shown else "nothing"
 
@@ -34,6 +34,8 @@ def _names(path: Path | None) -> list[str]:
         return []
     if not path.is_file():
         raise UserError("no such names file", file=str(path), key="--names")
+    from ..redaction import read_names
+
     return read_names(path.read_text(encoding="utf-8-sig").splitlines())
 
 
@@ -56,6 +58,8 @@ def redact(
     conversation (<EMAIL_1>)."""
     if out is None and not check:
         raise UserError("give --out DIR for the redacted copies, or --check", key="--out")
+    from ..redaction.files import redact_paths
+
     results = redact_paths(paths, names=_names(names), field_map=_pairs(field_map, "--map"),
                            encoding=encoding, out=None if check else out)
     total: Counter = Counter()

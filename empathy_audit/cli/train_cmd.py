@@ -7,7 +7,6 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from ..training import train as run_training
 from .app import ChecklistOpt, PathsArg, app, stdout, user_errors
 
 
@@ -28,6 +27,8 @@ def train(
         help="Conversation ids to leave out (one a line), e.g. a held-out set.")] = None,
 ):
     """Fit the learned cues from reviewers' turn labels; print cross-validated agreement."""
+    from ..training import train as run_training
+
     only = [c.strip() for c in cues.split(",") if c.strip()] if cues else None
     trained = run_training(paths, turn_labels, checklist, out, only, exclude_ids)
     table = Table(title=f"Cross-validated agreement ({trained.turns} labelled turns of "

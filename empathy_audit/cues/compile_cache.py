@@ -1,38 +1,18 @@
-"""What compiling a checklist's cues derives from its patterns, kept between runs.
-
-Factoring a cue's alternatives, translating each regex to its RE2 prefilter and checking
-that a regex cannot match empty are pure functions of pattern strings, and they take most of
-the start-up (pre-commit hooks and CI call the tool many times). Their results are stored as
-JSON - strings, booleans, null: never pickle - in ``$XDG_CACHE_HOME/empathy-audit`` (else
-``~/.cache/empathy-audit``), one file per checklist, named by a hash of the package version
-and the checklist as validated (extended and included files are merged into it by then).
-
-A missing, stale, corrupt or unwritable cache only means computing again: it is never an
-error and never changes a result. ``EMPATHY_AUDIT_NO_CACHE=1`` (``--no-cache``) turns it off.
-"""
+"""The compile cache of one checklist: what compiling its cues derives from its patterns
+(empathy_audit/cache.py), kept in one file named by a hash of the package version and the
+checklist as validated (extended and included files are merged into it by then)."""
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from .._version import __version__
+from ..cache import NO_CACHE_ENV, Memo, cache_dir, caching, derived, remembering
 from ..checklist import Checklist
 
-NO_CACHE_ENV = "EMPATHY_AUDIT_NO_CACHE"
-KEEP_FILES = 16          # the most recently used checklists' files are kept
-Value = str | bool | None
-
-
-def cache_dir() -> Path | None:
-    if os.environ.get(NO_CACHE_ENV, "") not in ("", "0"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "empathy-audit"
+__all__ = ["NO_CACHE_ENV", "Memo", "cache_dir", "caching", "checklist_key", "compiling",
+           "derived"]
 
 
 def checklist_key(checklist: Checklist) -> str:
@@ -40,76 +20,8 @@ def checklist_key(checklist: Checklist) -> str:
     return digest.hexdigest()[:32]
 
 
-class Memo:
-    """Derived values by kind and input, read from and saved to one JSON file."""
-
-    def __init__(self, path: Path | None):
-        self.path = path
-        self.entries: dict[str, Value] = self._read() if path else {}
-        self.changed = False
-
-    def _read(self) -> dict[str, Value]:
-        try:
-            document = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(document, dict) or document.get("version") != __version__:
-            return {}
-        entries = document.get("entries")
-        if not isinstance(entries, dict) or not all(
-                isinstance(v, (str, bool, type(None))) for v in entries.values()):
-            return {}
-        return entries
-
-    def get(self, kind: str, key: str, compute: Callable[[], Value]) -> Value:
-        name = f"{kind}\0{key}"
-        if name not in self.entries:
-            self.entries[name] = compute()
-            self.changed = True
-        return self.entries[name]
-
-    def save(self) -> None:
-        if not (self.path and self.changed):
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"version": __version__, "entries": self.entries}, out)
-            os.replace(temporary, self.path)
-            _prune(self.path.parent)
-        except OSError:
-            pass     # a read-only or full disk: the next run computes again
-
-
-def _prune(folder: Path) -> None:
-    files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in files[KEEP_FILES:]:
-        old.unlink(missing_ok=True)
-
-
-_active: Memo | None = None
-
-
-def caching() -> bool:
-    """Is a checklist's cache open (inside :func:`compiling`, the cache not turned off)?"""
-    return _active is not None and _active.path is not None
-
-
-def derived(kind: str, key: str, compute: Callable[[], Value]) -> Value:
-    """``compute()``, or its cached value while a checklist is being compiled."""
-    return _active.get(kind, key, compute) if _active is not None else compute()
-
-
 @contextmanager
 def compiling(checklist: Checklist) -> Iterator[None]:
     """Derivations inside come from, and go to, this checklist's cache file."""
-    global _active
-    folder = cache_dir()
-    memo = Memo(folder / f"{checklist_key(checklist)}.json" if folder else None)
-    outer, _active = _active, memo
-    try:
+    with remembering(f"{checklist_key(checklist)}.json"):
         yield
-    finally:
-        _active = outer
-    memo.save()

@@ -16,13 +16,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-EMAIL, PHONE, CARD, ACCOUNT, HANDLE, QUERY, ADDRESS, PERSON, USERNAME, IP, BIRTHDATE = (
-    "EMAIL", "PHONE", "CARD", "ACCOUNT", "HANDLE", "QUERY", "ADDRESS", "PERSON", "USERNAME",
-    "IP", "BIRTHDATE")
-KINDS = (EMAIL, PHONE, CARD, ACCOUNT, HANDLE, QUERY, ADDRESS, PERSON, USERNAME, IP, BIRTHDATE)
-# Kinds whose value is (usually) one word, as its placeholder is for the engagement cue; the
-# others are numbers or @handles, no word at all, and so are their placeholders.
-WORD_KINDS = (EMAIL, PERSON, USERNAME)
+from .placeholders import (ACCOUNT, ADDRESS, BIRTHDATE, CARD, EMAIL, HANDLE, IP, KINDS, PERSON,
+                           PHONE, QUERY, USERNAME)
 
 # Fields whose key names personal data: their whole value is redacted (JSON keys, CSV columns).
 PERSONAL_KEYS = {
