@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import time
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn,
-                           TimeRemainingColumn)
+
+if TYPE_CHECKING:   # the bar's module is imported when a bar is shown, not at start-up
+    from rich.progress import Progress, TaskID
 
 DELAY = 2.0
 
@@ -43,6 +46,9 @@ class ScoringProgress:
         self.bar.update(self.task, completed=scored, rate=f"{rate:,.0f}/s")
 
     def _start(self, total: int, files: int) -> None:
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                   TimeRemainingColumn)
+
         self.bar = Progress(
             TextColumn("Scoring {task.fields[files]} file(s)"), BarColumn(),
             MofNCompleteColumn(), TextColumn("conversations"),

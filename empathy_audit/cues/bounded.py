@@ -25,8 +25,6 @@ from collections.abc import Iterator
 from functools import lru_cache
 from re import _constants as c, _parser as sre_parse   # the stdlib's own regex parser
 
-import regex
-
 from .compile_cache import derived
 from .sre_cache import compile_regex
 
@@ -268,6 +266,8 @@ class Bounded:
 
     def __init__(self, pattern: str, flags: int):
         self.pattern, self.flags = pattern, flags | re.UNICODE   # as re's for a str pattern
+        import regex   # here: a checklist whose regexes all run in re never loads it
+
         regex_flags = regex.V0 | (regex.IGNORECASE if flags & re.IGNORECASE else 0)
         self._compiled = regex.compile(pattern, regex_flags)
 
