@@ -1,5 +1,6 @@
 """The benchmark scripts run, on a corpus small enough for the suite (their figures are for
 the README, not for assertions about speed)."""
+import os
 import re
 import subprocess
 import sys
@@ -34,3 +35,19 @@ def test_budget_prints_floors_and_what_is_left():
     now = float(re.search(r"the auditor spends on it now: (-?[\d.]+) CPU s", run.stdout)[1])
     assert left == pytest.approx(4 - together, abs=0.011)
     assert now == pytest.approx(3 - together, abs=0.011)
+
+
+def test_startup_prints_warm_cold_and_a_paired_ratio(tmp_path):
+    """Against itself as the baseline: the ratio is a ratio of two runs of the same code."""
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "startup.py"), "--runs", "1",
+         "--baseline", str(ROOT)], capture_output=True, text=True, timeout=300,
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)})
+    assert run.returncode == 0, run.stderr
+    assert [line.split(",")[0] for line in run.stdout.splitlines() if not line.startswith(" ")] \
+        == ["warm", "cold (--no-cache)"]
+    figures = re.findall(r"^  (this checkout|baseline) +(\d+\.\d+) .* s, (\d+\.\d) MiB$",
+                         run.stdout, re.MULTILINE)
+    assert len(figures) == 4 and all(float(s) > 0 and float(m) > 10 for _, s, m in figures)
+    ratios = re.findall(r"^  ratio \(paired\) (\d+\.\d+)", run.stdout, re.MULTILINE)
+    assert len(ratios) == 2 and all(float(r) > 0 for r in ratios)
