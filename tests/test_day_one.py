@@ -459,3 +459,34 @@ def test_dash_reads_standard_input_on_every_path(name, tmp_path):
                                                                  .read_bytes()))
     lines = runner.invoke(app_module.app, ["audit", "-", "-f", "json"], input=jsonl)
     assert json.loads(lines.stdout)["summary"]["conversations"] == 5
+
+
+@pytest.mark.parametrize("name", ["chats.csv", "calls.json"])
+def test_redact_dash_writes_standard_output_as_redacting_the_file_would(name, tmp_path):
+    from typer.testing import CliRunner
+    runner = CliRunner()
+    data = (SAMPLES / name).read_bytes().replace(b"Monday", b"Monday, mail me at jo@example.com", 1)
+    data = data.replace(b"I'm moving out", b"I'm (jo@example.com) moving out", 1)
+    assert b"jo@example.com" in data
+    (tmp_path / name).write_bytes(data)
+    to_files = runner.invoke(app_module.app, ["redact", str(tmp_path / name), "--out",
+                                              str(tmp_path / "out")])
+    assert to_files.exit_code == 0, to_files.stderr
+    piped = runner.invoke(app_module.app, ["redact", "-"], input=data)
+    assert piped.exit_code == 0, piped.stderr
+    assert piped.stdout_bytes == (tmp_path / "out" / name).read_bytes()
+    assert b"jo@example.com" not in piped.stdout_bytes
+    assert piped.stderr.startswith("-: ")   # the counts go to stderr, the transcript to stdout
+    check = runner.invoke(app_module.app, ["redact", "-", "--check"], input=data)
+    assert check.exit_code == 1 and "EMAIL 1" in check.stdout
+
+
+@pytest.mark.parametrize("extra,message", [
+    (["--out", "somewhere"], "error: [--out] standard input is redacted to standard output; "
+                             "drop --out\n"),
+    (["samples"], "error: - (standard input) is redacted alone; give files in another run\n"),
+])
+def test_redact_dash_with_out_or_files_is_an_error(extra, message):
+    from typer.testing import CliRunner
+    result = CliRunner().invoke(app_module.app, ["redact", "-", *extra], input=b"a,b\n")
+    assert (result.exit_code, result.stderr) == (2, message)

@@ -2,6 +2,7 @@
 pre-commit hook when they still hold personal data). Prints counts per kind, never values."""
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Optional
@@ -11,7 +12,8 @@ import typer
 from ..errors import UserError
 from ..formatters.csv_export import write_files_atomically
 from ..gates import EXIT_GATE_FAILED, EXIT_OK
-from .app import EncodingOpt, MapOpt, _pairs, app, say, stdout, user_errors
+from ..loading.core import STDIN
+from .app import EncodingOpt, MapOpt, _pairs, app, say, stderr, stdout, user_errors
 
 
 def describe_counts(counts: Counter) -> str:
@@ -42,8 +44,9 @@ def _names(path: Path | None) -> list[str]:
 @app.command()
 @user_errors
 def redact(
-    paths: Annotated[list[Path], typer.Argument(help="Transcript files or directories.",
-                                                show_default=False)],
+    paths: Annotated[list[Path], typer.Argument(
+        help="Transcript files or directories; - reads standard input and writes the redacted "
+             "transcript to standard output.", show_default=False)],
     out: Annotated[Optional[Path], typer.Option(
         "--out", help="Directory for the redacted copies (same names, same formats).")] = None,
     names: Annotated[Optional[Path], typer.Option(
@@ -56,7 +59,12 @@ def redact(
     """Replace emails, phones, card, IBAN and account numbers, @handles, URL query strings,
     addresses, IPs, dates of birth and names with placeholders consistent within a
     conversation (<EMAIL_1>)."""
-    if out is None and not check:
+    piped = [str(p) for p in paths] == [STDIN]
+    if STDIN in map(str, paths) and not piped:
+        raise UserError("- (standard input) is redacted alone; give files in another run")
+    if piped and out is not None:
+        raise UserError("standard input is redacted to standard output; drop --out", key="--out")
+    if out is None and not check and not piped:
         raise UserError("give --out DIR for the redacted copies, or --check", key="--out")
     from ..redaction.files import redact_paths
 
@@ -65,12 +73,17 @@ def redact(
     total: Counter = Counter()
     for result in results:
         total.update(result.counts)
-        say(stdout, f"{result.source}: {describe_counts(result.counts)}")
+        say(stderr if piped and not check else stdout,
+            f"{result.source}: {describe_counts(result.counts)}")
     if check:
         dirty = [r for r in results if sum(r.counts.values())]
         say(stdout, f"{len(dirty)} of {len(results)} file(s) hold personal data to redact: "
                     f"{describe_counts(total)}")
         raise typer.Exit(EXIT_GATE_FAILED if dirty else EXIT_OK)
+    if piped:
+        sys.stdout.buffer.write(results[0].content)
+        sys.stdout.flush()
+        return
     _check_out_dir(out, results)
     write_files_atomically(out, {r.relative: r.content for r in results})
     say(stdout, f"Redacted {len(results)} file(s) into {out}: {describe_counts(total)}")

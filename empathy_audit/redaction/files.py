@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
-from ..loading.core import (FIELD_ALIASES, GZIP_ERRORS, FieldMap, _turn_list_key, decode_text,
-                           files_under, format_of, gzip_error, is_gzip, normalize_speaker)
+from ..loading.core import (FIELD_ALIASES, GZIP_ERRORS, STDIN, FieldMap, _turn_list_key,
+                           decode_text, files_under, format_of, gzip_error, is_gzip,
+                           normalize_speaker, stdin_bytes)
 from .text import ConversationRedactor
 
 STRUCTURAL = ("conversation_id", "speaker", "agent_id", "turn", "timestamp")
@@ -50,7 +51,7 @@ class FileRedactor:
                 ("id",) if f == "conversation_id" else ())) if key)
 
     def redact_path(self, path: Path, relative: str) -> RedactedFile:
-        raw = path.read_bytes()
+        raw = stdin_bytes() if str(path) == STDIN else path.read_bytes()
         gzipped = is_gzip(path)
         if gzipped:
             try:
@@ -362,7 +363,11 @@ def transcript_files(paths: Iterable[str | Path],
     skip = exclude.resolve() if exclude is not None else None
     for given in paths:
         path = Path(given)
-        if path.is_dir():
+        if str(given) == STDIN:
+            if format_of(path) not in ("csv", "json", "jsonl"):
+                raise UserError("redact reads CSV, JSON and JSON Lines only", file=STDIN)
+            found.append((path, STDIN))
+        elif path.is_dir():
             for file in files_under(path):
                 if skip is not None and file.resolve().is_relative_to(skip):
                     continue
