@@ -314,6 +314,22 @@ def test_outputs_inside_an_audited_folder_are_not_read_back(run, tmp_path):
         trap / "out" / "turns.csv").read_bytes()
 
 
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_an_output_file_inside_an_audited_folder_is_not_read_back(run, tmp_path, fmt):
+    """`audit trap -f json --output trap/result.json` then `audit trap` used to fail on
+    result.json; a transcript file is still read, whatever its name."""
+    trap = tmp_path / "trap"
+    shutil.copytree(SAMPLES, trap)
+    before = run("audit", trap, "-f", "json")
+    assert run("audit", trap, "-f", fmt, "--output", trap / "result.json").exit_code == 0
+    again = run("audit", trap, "-f", "json")
+    assert again.exit_code == 0, again.stderr
+    document = json.loads(again.stdout)
+    assert f"{trap / 'result.json'}: skipped, empathy-audit's own output" in document["notes"]
+    assert document["conversations"] == json.loads(before.stdout)["conversations"]
+    assert document["summary"]["files"] == json.loads(before.stdout)["summary"]["files"]
+
+
 def test_exclude_skips_matching_files_and_says_so(run, tmp_path):
     result = run("audit", SAMPLES, "--exclude", "*.json", "-f", "json")
     document = json.loads(result.stdout)

@@ -38,6 +38,12 @@ GZIP_ERRORS = (OSError, EOFError, zlib.error)   # bad magic, truncated, corrupt 
 # over a folder holding them does not read them back as transcripts.
 OUTPUT_MARKER = ".empathy-audit-output"
 OUTPUT_MARKER_TEXT = "empathy-audit wrote this directory; it skips it when it reads transcripts.\n"
+# How the single files that `audit --output` writes begin (its JSON; its SARIF log), so that
+# one written inside an audited folder is not read back as a transcript on the next run.
+_OWN_FILE_HEADS = (
+    re.compile(rb'\A\s*\{\s*"checklist"\s*:\s*"(?:[^"\\]|\\.)*"\s*,\s*"summary"\s*:\s*\{'),
+    re.compile(rb'\A\s*\{\s*"\$schema"\s*:\s*"[^"]*sarif[^"]*"[^\0]*"name"\s*:\s*"empathy-audit"'),
+)
 
 # Canonical field -> accepted names, most specific first.
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
@@ -243,6 +249,9 @@ def _discover(folder: Path, report: LoadReport, exclude: tuple[str, ...]) -> lis
     for path in every:
         if any(output in path.parents for output in outputs):
             continue
+        if is_own_output_file(path):
+            report.notes.append(f"{path}: skipped, empathy-audit's own output")
+            continue
         relative = path.relative_to(folder)
         if any(relative.match(glob) or path.match(glob) or fnmatch(relative.as_posix(), glob)
                for glob in exclude):
@@ -252,6 +261,18 @@ def _discover(folder: Path, report: LoadReport, exclude: tuple[str, ...]) -> lis
     if excluded:
         report.notes.append(f"{folder}: excluded {excluded} file(s) matching --exclude")
     return found
+
+
+def is_own_output_file(path: Path) -> bool:
+    """A JSON file that begins as the audit's JSON or SARIF output does."""
+    if not path.name.lower().endswith(".json"):
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(2048)
+    except OSError:
+        return False
+    return any(signature.match(head) for signature in _OWN_FILE_HEADS)
 
 
 def _is_transcript(path: Path) -> bool:
