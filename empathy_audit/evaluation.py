@@ -2,14 +2,14 @@
 between its graders, here run between the checklist and its graders."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checklist import Checklist
 from .errors import UserError
 from .loading import read_csv_file
-from .model import MET, MISSED, NA, AuditResult, ConversationResult
+from .model import MET, MISSED, NA, AuditResult, ConversationResult, Turn
 
 VERDICTS = (MET, MISSED, NA)
 _ALIASES = {"met": MET, "missed": MISSED, "n/a": NA, "na": NA, "": NA, "none": NA}
@@ -289,19 +289,21 @@ def compared_cues(checklist: Checklist, labels: dict[str, dict[int, TurnLabel]])
     return [c for c in checklist.cues if c in used]
 
 
-def _check_turns(labels: dict[str, dict[int, TurnLabel]],
-                 by_id: dict[str, ConversationResult], source: str) -> None:
+def check_labelled_turns(labels: dict[str, dict[int, TurnLabel]],
+                         transcripts: dict[str, Sequence[Turn]]) -> None:
+    """Every labelled turn is in its conversation, with the speaker the transcript gives it
+    (a label on a turn of neither side is an error too, never skipped)."""
     for cid, turns in labels.items():
-        transcript = by_id[cid].conversation.turns
+        transcript = transcripts[cid]
         for position, label in turns.items():
             if position >= len(transcript):
                 raise UserError(f"turn {position} is outside {cid!r}, which has "
-                                f"{len(transcript)} turns", file=source, line=label.line,
+                                f"{len(transcript)} turns", file=label.source, line=label.line,
                                 key="turn")
             if label.speaker != transcript[position].speaker:
                 raise UserError(f"turn {position} of {cid!r} is labelled {label.speaker!r} but "
                                 f"the transcript says {transcript[position].speaker!r}",
-                                file=source, line=label.line, key="speaker")
+                                file=label.source, line=label.line, key="speaker")
 
 
 def evaluate_turns(result: AuditResult, checklist: Checklist, labels_path: str | Path,
@@ -309,7 +311,7 @@ def evaluate_turns(result: AuditResult, checklist: Checklist, labels_path: str |
     """Each cue found on each labelled turn of its speaker against the turn labels."""
     labels = _keep(read_turn_labels(labels_path, set(checklist.cues)), ids)
     by_id = _by_id(result, labels, labels_path)
-    _check_turns(labels, by_id, str(labels_path))
+    check_labelled_turns(labels, {cid: r.conversation.turns for cid, r in by_id.items()})
     agreements, disagreements = [], []
     for cue in compared_cues(checklist, labels):
         speaker = checklist.cues[cue].speaker

@@ -22,7 +22,8 @@ from .checklist import Checklist, FeatureSpec, load_checklist, load_models, reso
 from .cues.finder import CueFinder
 from .cues.learned import FORMAT, VERSION, LearnedModel, features, model_bytes, probability
 from .errors import UserError
-from .evaluation import CueAgreement, TurnLabel, read_ids, read_turn_label_files
+from .evaluation import (CueAgreement, TurnLabel, check_labelled_turns, read_ids,
+                         read_turn_label_files)
 from .loading import load
 from .model import Conversation
 
@@ -77,19 +78,10 @@ def labelled_examples(conversations: list[Conversation], labels: dict[str, dict[
             label = wanted.get(seen.turn.index)
             if label is None:
                 continue
-            if label.speaker != seen.turn.speaker:
-                raise UserError(f"turn {seen.turn.index} of {conversation.conversation_id!r} is "
-                                f"a {seen.turn.speaker} turn in the transcripts",
-                                file=label.source, line=label.line, key="speaker")
             examples.append(Example(
                 conversation.conversation_id, seen.turn.index, label.speaker, label.cues, frozenset(seen.found),
                 {cue_id: frozenset(name for name, _, _ in features(seen, spec))
                  for cue_id, spec in specs.items()}))
-        last = max(wanted)
-        if last >= len(conversation.turns):
-            raise UserError(f"turn {last} of {conversation.conversation_id!r}: the conversation "
-                            f"has {len(conversation.turns)} turns", file=wanted[last].source,
-                            line=wanted[last].line, key="turn")
     return examples
 
 
@@ -263,6 +255,7 @@ def train(paths: list[str | Path], turn_labels: list[str | Path], checklist_path
               read_turn_label_files(turn_labels, set(checklist.cues)).items()
               if cid not in excluded}
     conversations = _labelled_conversations(paths, labels)
+    check_labelled_turns(labels, {c.conversation_id: c.turns for c in conversations})
     fixed = load_models(checklist, resolve_checklist(checklist_path).parent,
                         frozenset(u.cue_id for u in uses))   # the learned cues not trained
     specs = {u.cue_id: _spec(checklist, u.cue_id) for u in uses}

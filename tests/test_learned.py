@@ -277,9 +277,10 @@ def test_a_conversation_labelled_in_two_files_is_an_error(tmp_path, run):
     ("conversation_id,turn,speaker,cues\nconv-00,x,customer,\n",
      "labels.csv:2: [turn] turn 'x' is not a 0-based position"),
     ("conversation_id,turn,speaker,cues\nconv-00,1,customer,\n",
-     "labels.csv:2: [speaker] turn 1 of 'conv-00' is a agent turn in the transcripts"),
+     "labels.csv:2: [speaker] turn 1 of 'conv-00' is labelled 'customer' but the transcript "
+     "says 'agent'"),
     ("conversation_id,turn,speaker,cues\nconv-00,9,customer,\n",
-     "labels.csv:2: [turn] turn 9 of 'conv-00': the conversation has 3 turns"),
+     "labels.csv:2: [turn] turn 9 is outside 'conv-00', which has 3 turns"),
     ("conversation_id,turn,speaker,cues\nnope,0,customer,\n",
      "labels.csv:2: [conversation_id] conversation 'nope' is labelled but not in the transcripts"),
 ])
@@ -290,6 +291,20 @@ def test_bad_turn_labels_are_located_errors(tmp_path, run, labels, expected):
     result = train(run, tmp_path, tmp_path / "models")
     assert result.exit_code == 2 and str(tmp_path / expected) in result.stderr, result.stderr
     assert not (tmp_path / "models").exists()   # nothing half-written
+
+
+def test_a_label_on_a_turn_of_neither_side_is_an_error_not_skipped(tmp_path, run):
+    pytest.importorskip("sklearn", reason="training needs the [train] extra")
+    labelled_corpus(tmp_path)
+    rows = json.loads((tmp_path / "chats.json").read_text())
+    rows.insert(3, {"conversation_id": "conv-00", "speaker": "system", "text": "transferred"})
+    write_json(tmp_path / "chats.json", rows)
+    with (tmp_path / "labels.csv").open("a") as labels:
+        labels.write("conv-00,3,customer,distress\n")
+    result = train(run, tmp_path, tmp_path / "models")
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: {tmp_path / 'labels.csv'}:82: [speaker] turn 3 of 'conv-00' "
+                             f"is labelled 'customer' but the transcript says 'other'\n")
 
 
 def test_train_without_the_extra_says_which_extra(tmp_path):
