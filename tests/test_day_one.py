@@ -506,3 +506,25 @@ def test_redact_dash_with_out_or_files_is_an_error(extra, message):
     from typer.testing import CliRunner
     result = CliRunner().invoke(app_module.app, ["redact", "-", *extra], input=b"a,b\n")
     assert (result.exit_code, result.stderr) == (2, message)
+
+
+@pytest.mark.parametrize("document", [
+    '[{"conversation_id": "c1", "speaker": "customer", "text": "I am Jo Smith, jo@example.com"}]',
+    '[\n  {\n    "conversation_id": "c1",\n    "speaker": "customer",\n'
+    '    "text": "I am Jo Smith, jo@example.com"\n  }\n]\n',
+    '{"conversation_id": "c1", "speaker": "customer", "text": "I am Jo Smith, jo@example.com"}\n',
+])
+def test_standard_input_with_a_byte_order_mark_is_read_as_json(document, tmp_path):
+    """Windows pipes start UTF-8 with a byte-order mark: it must not make JSON read as CSV
+    (redact would pass it through untouched, and --check would let it pass)."""
+    from typer.testing import CliRunner
+    data = b"\xef\xbb\xbf" + document.encode()
+    runner = CliRunner()
+    check = runner.invoke(app_module.app, ["redact", "-", "--check"], input=data)
+    assert check.exit_code == 1 and "EMAIL 1" in check.stdout, check.stdout
+    piped = runner.invoke(app_module.app, ["redact", "-"], input=data)
+    assert piped.stdout_bytes.startswith(b"\xef\xbb\xbf" + document[:1].encode())
+    assert b"jo@example.com" not in piped.stdout_bytes and b"<EMAIL_1>" in piped.stdout_bytes
+    if document.startswith("["):   # a turn alone is no transcript to audit, but is to redact
+        audited = runner.invoke(app_module.app, ["audit", "-", "-f", "json"], input=data)
+        assert json.loads(audited.stdout)["summary"]["turns"] == 1

@@ -6,6 +6,7 @@ column) is a :class:`UserError`.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -249,13 +250,13 @@ def _discover(folder: Path, report: LoadReport, exclude: tuple[str, ...]) -> lis
     for path in every:
         if any(output in path.parents for output in outputs):
             continue
-        if is_own_output_file(path):
-            report.notes.append(f"{path}: skipped, empathy-audit's own output")
-            continue
         relative = path.relative_to(folder)
         if any(relative.match(glob) or path.match(glob) or fnmatch(relative.as_posix(), glob)
                for glob in exclude):
             excluded += 1
+            continue
+        if is_own_output_file(path):
+            report.notes.append(f"{path}: skipped, empathy-audit's own output")
             continue
         found.append(path)
     if excluded:
@@ -281,8 +282,9 @@ def _is_transcript(path: Path) -> bool:
 
 
 def _sniff(raw: bytes) -> str:
-    """Standard input has no file name: a JSON document, JSON Lines, or else CSV."""
-    head = raw.lstrip()[:1]
+    """Standard input has no file name: a JSON document, JSON Lines, or else CSV (told by the
+    first character after a UTF-8 byte-order mark and white space)."""
+    head = raw.removeprefix(codecs.BOM_UTF8).lstrip()[:1]
     if head == b"[":
         return "json"
     if head == b"{":
