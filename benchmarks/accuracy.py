@@ -101,7 +101,8 @@ def markdown(figures: dict) -> str:
                 for b in held["verdicts"]]
     studied_cues = ["| cue | study set precision | recall | kappa | our turn labels kappa |",
                     "|---|---|---|---|---|"]
-    studied_cues += [f"| {c} | " + " | ".join(_num(row[m]) for m in ("precision", "recall", "kappa"))
+    studied_cues += [f"| {c} | "
+                     + " | ".join(_num(row[m]) for m in ("precision", "recall", "kappa"))
                      + f" | {_num(study_own['turns'][c]['kappa'])} |"
                      for c, row in study["turns"].items()]
     return "\n".join([

@@ -27,8 +27,10 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def run_once(package_root: Path, cwd: str, cache: bool) -> tuple[float, float]:
-    """(wall seconds, peak MiB) of one audit of the samples by the package under root."""
-    env = {**os.environ, "PYTHONPATH": str(package_root), "COLUMNS": "100"}
+    """(wall seconds, peak MiB) of one audit of the samples by the package under root, with
+    a cache folder of its own (below ``cwd``)."""
+    env = {**os.environ, "PYTHONPATH": str(package_root), "COLUMNS": "100",
+           "XDG_CACHE_HOME": str(Path(cwd) / "cache" / package_root.name)}
     env.pop("EMPATHY_AUDIT_NO_CACHE", None)
     if not cache:
         env["EMPATHY_AUDIT_NO_CACHE"] = "1"

@@ -2,9 +2,9 @@
 
 YAML is parsed with PyYAML's safe loader (the same as ``yaml.safe_load``: plain data only,
 no Python objects), in its C build when PyYAML has one, ten times faster; a second,
-construction-free pass over the node tree (``yaml.compose``) gives each key its line so that every error names
-file, line and key. Regexes are compiled once here and rejected when they could backtrack
-catastrophically.
+construction-free pass over the node tree (``yaml.compose``) gives each key its line so
+that every error names file, line and key. Regexes are checked here (and rejected when they
+could backtrack catastrophically); their verdicts are kept between runs (empathy_audit/cache.py).
 """
 from __future__ import annotations
 
@@ -542,12 +542,13 @@ def _check_patterns(checklist: Checklist, locate: _Locator) -> None:
     key = "\0".join([__version__, sys.version, *sorted({p for _, p in found})])
     with remembering(f"patterns-{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"):
         for path, pattern in found:
-            problem = derived("problem", pattern, lambda p=pattern: _pattern_problem(p))
+            problem = derived("problem", pattern, lambda p=pattern: pattern_problem(p))
             if problem:
                 raise locate.error(path, problem)
 
 
-def _pattern_problem(pattern: str) -> str | None:
+def pattern_problem(pattern: str) -> str | None:
+    """Why a user regex is unusable or unsafe (check_pattern's reason), or None."""
     try:
         check_pattern(pattern)
     except ValueError as exc:

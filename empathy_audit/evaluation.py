@@ -221,7 +221,7 @@ class TurnLabel:
     speaker: str
     cues: frozenset[str]
     line: int
-    source: str = ""    # the labels file
+    source: str         # the labels file
 
 
 @dataclass(frozen=True)
@@ -270,7 +270,11 @@ def read_turn_label_files(paths: Iterable[str | Path],
                           cue_ids: set[str]) -> dict[str, dict[int, TurnLabel]]:
     """The turn labels of several files; a conversation is labelled in one of them only."""
     labels: dict[str, dict[int, TurnLabel]] = {}
+    read: set[Path] = set()
     for path in paths:
+        if Path(path).resolve() in read:
+            raise UserError("labels file given twice", file=str(path))
+        read.add(Path(path).resolve())
         for cid, turns in read_turn_labels(path, cue_ids).items():
             if cid in labels:
                 first = next(iter(labels[cid].values()))

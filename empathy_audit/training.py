@@ -261,7 +261,8 @@ def train(paths: list[str | Path], turn_labels: list[str | Path], checklist_path
     specs = {u.cue_id: _spec(checklist, u.cue_id) for u in uses}
     examples = labelled_examples(conversations, labels, checklist, specs)
     figures = cross_validate(examples, conversations, labels, checklist, uses, fixed)
-    about = {"labels": ", ".join(Path(p).name for p in turn_labels), "C": C, "folds": FOLDS, "min_count": MIN_COUNT,
+    about = {"labels": ", ".join(Path(p).name for p in turn_labels), "C": C, "folds": FOLDS,
+             "min_count": MIN_COUNT,
              "excluded_ids": Path(exclude_ids).name if exclude_ids else None}
     files = {Path(out) / Path(checklist.cues[use.cue_id].model).name:
              _model_file(use, checklist, examples, cv, about) for use, cv in zip(uses, figures)}

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from empathy_audit import audit, load_checklist
+from empathy_audit.cache import code_version
 from empathy_audit.checklist import parse_checklist
 from empathy_audit.errors import UserError
 from empathy_audit.cues import bounded, compile_cache, factored, prefilter, sre_cache
@@ -41,7 +42,7 @@ def test_a_warm_cache_skips_the_derivations_and_changes_nothing(cache_home, monk
     stored = cache_home / f"{compile_cache.checklist_key(checklist)}.json"
     document = json.loads(stored.read_text(encoding="utf-8"))
     kinds = {name.split("\0")[0] for name in document["entries"]}
-    assert kinds == {"factor", "relax", "never_empty", "checked", "backtracks", "sre"}
+    assert kinds == {"factor", "relax", "never_empty", "problem", "backtracks", "sre"}
     _forbid_deriving(monkeypatch)
     assert export_tables(audit([SAMPLES], checklist)) == cold
 
@@ -53,10 +54,10 @@ def test_corrupt_or_stale_cache_is_recomputed_and_rewritten(cache_home, content)
     checklist = load_checklist(None)
     path = cache_home / f"{compile_cache.checklist_key(checklist)}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(content.replace("VERSION", compile_cache.__version__), encoding="utf-8")
+    path.write_text(content.replace("VERSION", code_version()), encoding="utf-8")
     CueFinder(checklist)
     document = json.loads(path.read_text(encoding="utf-8"))
-    assert document["version"] == compile_cache.__version__ and len(document["entries"]) > 20
+    assert document["version"] == code_version() and len(document["entries"]) > 20
 
 
 def test_an_unwritable_cache_is_no_error(tmp_path, monkeypatch):
@@ -161,3 +162,38 @@ def test_a_warm_cache_skips_the_pattern_checks_and_keeps_their_errors(cache_home
     assert str(again.value) == str(first.value)
     assert "bad.yaml:6: [cues.extra.patterns.0]" in str(again.value)
     assert "nests an unbounded repeat" in str(again.value)
+
+
+# ---------------------------------------------------------------- the cache folder
+
+def test_a_file_read_counts_as_used_when_old_files_are_pruned(cache_home):
+    from empathy_audit import cache
+    checklist = load_checklist(None)
+    CueFinder(checklist)   # writes the checklist's file
+    mine = cache_home / f"{compile_cache.checklist_key(checklist)}.json"
+    for i in range(cache.KEEP_FILES + 3):   # other checklists' files, written after it
+        cache.write_json(cache_home / f"other-{i}.json", {"version": "x", "entries": {}})
+        if i % 4 == 0:
+            CueFinder(checklist)   # a warm run reads it: used again, so kept
+    assert mine.exists()
+    assert len(list(cache_home.glob("*.json"))) == cache.KEEP_FILES
+
+
+def test_a_failed_write_leaves_no_temporary_file(cache_home, monkeypatch):
+    from empathy_audit import cache
+
+    def full_disk(*args, **kwargs):
+        raise OSError("no space left on device")
+    monkeypatch.setattr(cache.json, "dump", full_disk)
+    cache.write_json(cache_home / "x.json", {"a": 1})
+    assert list(cache_home.iterdir()) == []
+
+
+def test_values_derived_by_other_code_are_not_read(cache_home, monkeypatch):
+    from empathy_audit import cache
+    checklist = load_checklist(None)
+    CueFinder(checklist)
+    monkeypatch.setattr(cache, "code_version", lambda: "0.1.0+edited-code")
+    _forbid_deriving(monkeypatch)
+    with pytest.raises(AssertionError, match="derived again"):
+        CueFinder(checklist)   # the file holds the old code's values: derived anew

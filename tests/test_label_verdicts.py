@@ -54,7 +54,8 @@ def derived(path) -> dict[str, dict[str, str]]:
     buffer = io.StringIO()
     with redirect_stdout(buffer):
         label_verdicts.main(str(path))
-    return {row.pop("conversation_id"): row for row in csv.DictReader(io.StringIO(buffer.getvalue()))}
+    rows = csv.DictReader(io.StringIO(buffer.getvalue()))
+    return {row.pop("conversation_id"): row for row in rows}
 
 
 def read(path) -> dict[str, dict[str, str]]:

@@ -259,6 +259,16 @@ def test_train_reads_several_label_files_as_one(tmp_path, run):
     assert split["weights"] == whole["weights"] and split["threshold"] == whole["threshold"]
 
 
+def test_a_labels_file_given_twice_is_an_error(tmp_path, run):
+    pytest.importorskip("sklearn", reason="training needs the [train] extra")
+    labelled_corpus(tmp_path)
+    result = run("train", tmp_path / "chats.json", "--turn-labels", tmp_path / "labels.csv",
+                 "--turn-labels", tmp_path / "labels.csv", "--checklist",
+                 tmp_path / "checklist.yaml", "--out", tmp_path / "models")
+    assert (result.exit_code, result.stderr) == (
+        2, f"error: {tmp_path / 'labels.csv'}: labels file given twice\n")
+
+
 def test_a_conversation_labelled_in_two_files_is_an_error(tmp_path, run):
     pytest.importorskip("sklearn", reason="training needs the [train] extra")
     labelled_corpus(tmp_path)

@@ -50,20 +50,25 @@ def test_kept_under_a_name_of_textblobs_files_and_the_version(live, cache, monke
     textblob_tables.write(key, live)
     assert [p.name for p in cache.iterdir()] == [f"textblob-{key}.json"]
     assert textblob_tables.read(key) is not None
-    monkeypatch.setattr(textblob_tables, "__version__", "0.0.0-other")
-    assert textblob_tables.source_key() != key
+    monkeypatch.setattr(textblob_tables, "code_version", lambda: "0.0.0+other-code")
+    assert textblob_tables.source_key() != key   # another release or edited code: not read
 
 
 @pytest.mark.parametrize("content", [
     "", "{", "[]", '{"eos": 1}',
-    None,   # a whole document with one lexicon entry of the wrong type
+    None,                    # a whole document with one lexicon entry of the wrong type
+    '"lexicon": []',         # ... with a list where a mapping belongs
+    '"abbreviation_res": []',   # ... with no abbreviation patterns
 ])
 def test_a_broken_kept_file_is_read_as_none(live, cache, content):
     key = textblob_tables.source_key()
     cache.mkdir(parents=True)
-    if content is None:
+    if content is None or content.startswith('"'):
         document = _to_document(live)
-        document["lexicon"]["bad"] = ["-0.7", 0.6, 1.0, False, None]
+        if content is None:
+            document["lexicon"]["bad"] = ["-0.7", 0.6, 1.0, False, None]
+        else:
+            document.update(json.loads("{" + content + "}"))
         content = json.dumps(document)
     (cache / f"textblob-{key}.json").write_text(content, encoding="utf-8")
     assert textblob_tables.read(key) is None

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..checklist import Checklist, Cue, check_pattern, phrase_regex
+from ..checklist import Checklist, Cue, pattern_problem, phrase_regex
 from ..model import AGENT, Conversation, CueMatch, Turn
 from ..redaction.placeholders import KINDS as REDACTED_KINDS, WORD_KINDS
 from .bounded import compile_bounded
@@ -207,7 +207,9 @@ def _combine(patterns: list[str], phrases: Sequence[str] = ()) -> Screened | Non
     are checked again here, for checklists built in Python rather than loaded (which checks
     them too); phrases become regexes that are safe by construction."""
     for pattern in patterns:
-        derived("checked", pattern, lambda p=pattern: check_pattern(p) is None)
+        problem = derived("problem", pattern, lambda p=pattern: pattern_problem(p))
+        if problem:
+            raise ValueError(problem)
     alternatives = [phrase_regex(p) for p in phrases] + list(patterns)
     if not alternatives:
         return None

@@ -4,9 +4,9 @@ The port (fast_sentiment.py) and the gates (sentiment_gate.py) read only TextBlo
 constants and its English lexicon: strings, numbers and regex sources. Importing TextBlob to
 get them (it imports NLTK) is about a third of a second of every run, so they are taken from
 TextBlob once, when the port is known to apply to the installed TextBlob, and stored as JSON
-(never pickle) in the cache directory of compile_cache.py, in a file named by a hash of
-TextBlob's own files (the code the port copies and the lexicon) and of this package's
-version. A later run reads that file instead of importing TextBlob.
+(never pickle) in the cache folder (empathy_audit/cache.py), in a file named by a hash of
+TextBlob's own files (the code the port copies and the lexicon) and of this code's version
+(``cache.code_version``). A later run reads that file instead of importing TextBlob.
 
 Another TextBlob gives another name, so a stale file is never read; a missing, corrupt or
 unwritable one only means importing TextBlob again. ``EMPATHY_AUDIT_NO_CACHE=1`` turns it
@@ -15,17 +15,13 @@ off like the rest of the cache.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 
-from .._version import __version__
-from .compile_cache import cache_dir
+from ..cache import cache_dir, code_version, read_json, write_json
 
 # TextBlob's files the tables come from or that the port copies (textblob/...).
 SOURCE_FILES = ("_text.py", "en/__init__.py", "en/en-sentiment.xml")
@@ -106,7 +102,7 @@ def source_key() -> str | None:
     try:
         spec = find_spec("textblob")
         folder = Path(spec.submodule_search_locations[0])
-        digest = hashlib.sha256(__version__.encode())
+        digest = hashlib.sha256(code_version().encode())
         for name in SOURCE_FILES:
             digest.update((folder / name).read_bytes())
     except (AttributeError, ImportError, OSError, TypeError, IndexError):
@@ -121,27 +117,18 @@ def _path(key: str) -> Path | None:
 
 def read(key: str) -> Tables | None:
     path = _path(key)
-    if path is None:
-        return None
+    document = read_json(path) if path else None
     try:
-        return _from_document(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError, KeyError, re.error):
+        return _from_document(document) if document is not None else None
+    except Exception:   # noqa: BLE001 (anything malformed: read from TextBlob again)
         return None
 
 
 def write(key: str, tables: Tables) -> None:
     """Keep ``tables`` for the next run; silently not when they cannot be kept."""
     path = _path(key)
-    if path is None or tables.modifier_suffix is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(_to_document(tables), out)
-        os.replace(temporary, path)
-    except OSError:
-        pass
+    if path is not None and tables.modifier_suffix is not None:
+        write_json(path, _to_document(tables))
 
 
 def _to_document(t: Tables) -> dict:
@@ -169,7 +156,7 @@ def _from_document(d: dict) -> Tables:
         replacements={_text(a): _text(b) for a, b in d["replacements"].items()},
         eos=_text(d["eos"]), token=regex(d["token"]), punctuation=_text(d["punctuation"]),
         abbreviations=frozenset(map(_text, d["abbreviations"])),
-        abbreviation_res=tuple(regex(p) for p in d["abbreviation_res"][:3]),
+        abbreviation_res=_three(tuple(regex(p) for p in d["abbreviation_res"])),
         sarcasm=regex(d["sarcasm"]), emoticon_re=regex(d["emoticon_re"]),
         emoticons=tuple((_text(kind), _number(p), tuple(map(_text, faces)))
                         for kind, p, faces in d["emoticons"]),
@@ -179,6 +166,12 @@ def _from_document(d: dict) -> Tables:
         negations=tuple(map(_text, d["negations"])),
         none_is_modifier_tag=d["none_is_modifier_tag"] is True,
         modifier_suffix=suffix, modifier=lambda w: w.endswith(suffix))
+
+
+def _three(patterns: tuple) -> tuple:
+    if len(patterns) != 3:
+        raise ValueError("three abbreviation patterns expected")
+    return patterns
 
 
 def _entry(e: list) -> Entry:

@@ -3,7 +3,7 @@ applies it ("From turn cues to verdicts"). This is how `labels-train.csv` follow
 `labels-turns.csv` (tests/test_label_verdicts.py checks it on the study set), and how
 `labels-turns-own-verdicts.csv` follows from `labels-turns-own.csv`:
 
-    python tests/labels/verdicts.py tests/labels/labels-turns-own.csv > tests/labels/labels-turns-own-verdicts.csv
+    cd tests/labels && python verdicts.py labels-turns-own.csv > labels-turns-own-verdicts.csv
 """
 from __future__ import annotations
 
