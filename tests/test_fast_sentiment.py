@@ -17,17 +17,20 @@ from textblob import _text
 from textblob.en import sentiment as textblob_sentiment
 
 from empathy_audit.cues import fast_sentiment
+from empathy_audit.cues.textblob_tables import _from_document, _to_document
 from empathy_audit.cues import sentiment as cue_sentiment
 
 from .conftest import ABCD, CARE, needs_shared
 
 
-@pytest.fixture(scope="module")
-def port() -> fast_sentiment.Port:
-    """The port on the tables of the TextBlob this process imported (a run may read them
-    from a file a run before kept: test_textblob_tables.py checks that those are the same)."""
+@pytest.fixture(scope="module", params=["from TextBlob", "kept as JSON"])
+def port(request) -> fast_sentiment.Port:
+    """The port on the tables of the TextBlob this process imported, and on the same tables
+    after a trip through the JSON a warm run reads them from."""
     tables, reason = fast_sentiment.from_textblob()
     assert reason is None, reason
+    if request.param == "kept as JSON":
+        tables = _from_document(json.loads(json.dumps(_to_document(tables))))
     return fast_sentiment.Port(tables)
 
 
