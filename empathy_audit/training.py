@@ -24,6 +24,7 @@ from .cues.learned import FORMAT, VERSION, LearnedModel, features, model_bytes, 
 from .errors import UserError
 from .evaluation import (CueAgreement, TurnLabel, check_labelled_turns, read_ids,
                          read_turn_label_files)
+from .interruption import refuse_if_stopped
 from .loading import load
 from .model import Conversation
 
@@ -333,6 +334,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)   # as open() would create it, not mkstemp's 0600
+        refuse_if_stopped()
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

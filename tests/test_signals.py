@@ -34,13 +34,18 @@ def wait_for(condition, seconds: float) -> bool:
     return False
 
 
-def start_audit(tmp_path, jobs: str):
+def block_stop_signals() -> None:
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def start_audit(tmp_path, jobs: str, preexec_fn=None):
     """An audit well into scoring: (process, its descendants, the export directory)."""
     source, out = tmp_path / "big.jsonl", tmp_path / "out"
     big_input(source, 8_000)   # 48,000 turns: several seconds of scoring
     audit = subprocess.Popen([sys.executable, "-m", "empathy_audit", "audit", str(source),
                               "-o", str(out), "--jobs", jobs, "--quiet"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             preexec_fn=preexec_fn)
     parent = psutil.Process(audit.pid)
     workers = int(jobs) if jobs != "1" else 0
     started = wait_for(lambda: any(out.glob(".empathy-audit-*/turns.csv"))
@@ -54,6 +59,18 @@ def start_audit(tmp_path, jobs: str):
                                                ("2", signal.SIGINT, 130)])
 def test_sigterm_removes_the_staging_directory_and_every_child(tmp_path, jobs, signum, code):
     audit, descendants, out = start_audit(tmp_path, jobs)
+    assert_stopped_cleanly(audit, descendants, out, signum, code)
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="no signal masks here")
+def test_a_stop_signal_blocked_by_the_parent_still_stops_the_audit(tmp_path):
+    """A parent can start us with SIGTERM blocked (the mask survives exec): it would wait,
+    unseen, until the audit had written every export and exited 0."""
+    audit, descendants, out = start_audit(tmp_path, "1", preexec_fn=block_stop_signals)
+    assert_stopped_cleanly(audit, descendants, out, signal.SIGTERM, 143)
+
+
+def assert_stopped_cleanly(audit, descendants, out, signum, code):
     audit.send_signal(signum)
     try:   # stderr reaches EOF only when no process holds it open any more
         _, stderr = audit.communicate(timeout=30)

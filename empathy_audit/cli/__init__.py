@@ -5,15 +5,14 @@ command imports its core (training, evaluation, redaction, diff, coaching) when 
 that the start-up of ``audit``, which pre-commit hooks and CI pay on every call, carries none
 of the others'.
 """
-import signal
-
+from ..interruption import install as handle_stop_signals
 from . import (audit_cmd, checklist_cmd, coach_cmd, diff_cmd,  # noqa: F401  (registration)
                evaluate_cmd, formats_cmd, redact_cmd, report_cmd, train_cmd)
-from .app import app, raise_terminated
+from .app import app
 
 
 def main() -> None:
-    signal.signal(signal.SIGTERM, raise_terminated)
+    handle_stop_signals()
     app()
 
 

@@ -24,6 +24,7 @@ from ..engine.run import stream_audit
 from ..errors import UserError
 from ..formatters.terminal import say
 from ..gates import EXIT_ERROR, EXIT_INTERNAL
+from ..interruption import Terminated
 from .config import default_map, find_config, read_config
 from .progress import ScoringProgress
 
@@ -98,15 +99,6 @@ app.add_typer(checklist_app, name="checklist")
 
 ISSUES_URL = "https://github.com/empathy-audit/empathy-audit/issues"
 DEBUG_VARIABLE = "EMPATHY_AUDIT_DEBUG"
-
-
-class Terminated(BaseException):
-    """SIGTERM, raised in the main thread like KeyboardInterrupt on Ctrl-C, so that every
-    ``finally`` runs: staging directories removed, worker processes stopped."""
-
-
-def raise_terminated(signum, frame):
-    raise Terminated()
 
 
 def user_errors(command):

@@ -19,11 +19,15 @@ class StreamedExports:
         self.names = list(export_tables(empty))   # the same files, in the same order
         self.staging = staging_directory(directory)
         self.handles = {}
-        for name, text in export_tables(empty).items():
-            if name in STREAMED_TABLES:
-                handle = open(self.staging / name, "w", encoding="utf-8", newline="")
-                handle.write(text)   # the header
-                self.handles[name] = handle
+        try:
+            for name, text in export_tables(empty).items():
+                if name in STREAMED_TABLES:
+                    handle = open(self.staging / name, "w", encoding="utf-8", newline="")
+                    self.handles[name] = handle
+                    handle.write(text)   # the header
+        except BaseException:   # a full disk, Ctrl-C: no staging directory left behind
+            self.discard()
+            raise
 
     def append(self, rows: dict[str, str]) -> None:
         for name, text in rows.items():

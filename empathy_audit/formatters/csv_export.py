@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from ..checklist import EXPORT_COLUMNS
+from ..interruption import refuse_if_stopped
 from ..loading.core import OUTPUT_MARKER, OUTPUT_MARKER_TEXT
 from ..model import AuditResult
 from . import records
@@ -80,6 +81,7 @@ def staging_directory(directory: Path) -> Path:
 
 
 def move_into_place(staging: Path, directory: Path, names) -> list[Path]:
+    refuse_if_stopped()
     written = []
     for name in names:
         final = directory / name

@@ -1,0 +1,46 @@
+"""SIGTERM (a CI timeout, ``timeout``, ``kill``) and Ctrl-C end a run without its outputs.
+
+The handlers raise, so every ``finally`` runs (staging directories removed, workers stopped).
+They also record the stop, and every place where outputs move into place asks
+:func:`refuse_if_stopped` first: an exception swallowed on its way up (a library's bare
+``except:``) must not let a terminated run publish its exports as if it had finished.
+"""
+from __future__ import annotations
+
+import signal
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread as KeyboardInterrupt is on Ctrl-C."""
+
+
+_stopped_by: int | None = None
+
+
+def _on_signal(signum, frame):
+    global _stopped_by
+    _stopped_by = signum
+    raise_stop(signum)
+
+
+def raise_stop(signum: int):
+    raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+
+
+def install() -> None:
+    """Handle SIGTERM and Ctrl-C in this process. A parent may start us with them blocked
+    (the mask is inherited through exec, and Python does not reset it): unblock them, or a
+    SIGTERM would wait, unseen, until the run had finished and written everything."""
+    for signum in STOP_SIGNALS:
+        if signal.getsignal(signum) is not signal.SIG_IGN:   # `cmd &` in a script ignores ^C
+            signal.signal(signum, _on_signal)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
+def refuse_if_stopped() -> None:
+    """Raise the stop again if one was asked for, whatever became of its first exception."""
+    if _stopped_by is not None:
+        raise_stop(_stopped_by)

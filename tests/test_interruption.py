@@ -1,0 +1,54 @@
+"""A stop (SIGTERM, Ctrl-C) is remembered: outputs never move into place after one, even when
+a library swallowed the exception the signal raised on its way up."""
+from __future__ import annotations
+
+import builtins
+import signal
+
+import pytest
+
+from empathy_audit import interruption
+from empathy_audit.checklist import load_checklist
+from empathy_audit.engine.exports import StreamedExports
+from empathy_audit.engine.work import partial_result
+from empathy_audit.formatters.csv_export import write_files_atomically
+from empathy_audit.interruption import Terminated
+
+
+@pytest.mark.parametrize("signum,raised", [(signal.SIGTERM, Terminated),
+                                           (signal.SIGINT, KeyboardInterrupt)])
+def test_nothing_is_written_after_a_swallowed_stop(tmp_path, monkeypatch, signum, raised):
+    def swallowed():
+        try:
+            interruption._on_signal(signum, None)
+        except BaseException:   # noqa: BLE001 (what a careless library might do)
+            pass
+    monkeypatch.setattr(interruption, "_stopped_by", None)
+    swallowed()
+    with pytest.raises(raised):
+        write_files_atomically(tmp_path, {"agents.csv": "agent_id\n"})
+    assert list(tmp_path.iterdir()) == [], "an export or the staging directory was left"
+
+
+def test_files_are_written_when_no_stop_was_asked_for(tmp_path, monkeypatch):
+    monkeypatch.setattr(interruption, "_stopped_by", None)
+    write_files_atomically(tmp_path, {"agents.csv": "agent_id\n"})
+    assert [p.name for p in tmp_path.iterdir()] == ["agents.csv"]
+
+
+def test_a_stop_while_the_streamed_exports_open_leaves_no_staging_directory(tmp_path,
+                                                                            monkeypatch):
+    real_open, opened = builtins.open, []
+
+    def open_then_stop(*args, **kwargs):   # Ctrl-C after the first streamed file is open
+        if opened:
+            raise KeyboardInterrupt
+        opened.append(real_open(*args, **kwargs))
+        return opened[-1]
+    empty = partial_result(load_checklist(None), [])
+    monkeypatch.setattr(builtins, "open", open_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        StreamedExports(tmp_path, empty)
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []
+    assert all(handle.closed for handle in opened)
