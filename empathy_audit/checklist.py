@@ -83,6 +83,8 @@ class Cue(_Strict):
     veto: list[str] = []             # regexes; a turn where one matches does not show the cue
     default_unless: list[str] | None = None  # regexes; the cue shows on every turn of its
     #   speaker that its words missed, unless one of these matches (e.g. thanks or praise only)
+    default_confirmed_by: list[str] = []   # agent cues; a turn shown by default keeps the cue
+    #   only when a later agent turn shows one of these (the agent took it as one)
     negation: bool = False           # drop a match preceded by a negator in its clause
     sentiment: Sentiment | None = None
     includes: list[str] = []         # other cues whose matches also count as this one
@@ -103,6 +105,14 @@ class Cue(_Strict):
         if kind not in KINDS:
             raise ValueError(f"unknown cue kind {kind!r}; kinds: {', '.join(KINDS)}")
         return kind
+
+    @field_validator("default_confirmed_by")
+    @classmethod
+    def _confirms_a_default(cls, cues: list[str], info) -> list[str]:
+        if cues and info.data.get("default_unless") is None:
+            raise ValueError("default_confirmed_by needs default_unless: only a cue that "
+                             "shows by default has a default reading to confirm")
+        return cues
 
     @property
     def depends_on(self) -> tuple[str, ...]:
@@ -464,6 +474,8 @@ def _check_references(checklist: Checklist, locate: _Locator) -> None:
             need(included, ("cues", cue_id, "includes", index))
         for index, required in enumerate(cue.only_with):
             need(required, ("cues", cue_id, "only_with", index))
+        for index, confirming in enumerate(cue.default_confirmed_by):
+            need(confirming, ("cues", cue_id, "default_confirmed_by", index), "agent")
         if cue.unacknowledged:
             need(cue.unacknowledged.customer_cue, ("cues", cue_id, "unacknowledged", "customer_cue"),
                  "customer")

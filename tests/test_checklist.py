@@ -55,6 +55,11 @@ def test_minimal_checklist_loads():
     (("turns: first_reply", "turns: sometimes"),
      "m.yaml:13: [behaviours.acknowledge.met_when.turns] Input should be 'first_reply'"),
     (("cues:", "cues: [\n"), "m.yaml:4: invalid YAML"),
+    (("    phrases: [upset]", "    phrases: [upset]\n    default_confirmed_by: [acknowledgement]"),
+     "m.yaml:5: [cues.distress.default_confirmed_by] default_confirmed_by needs default_unless"),
+    (("    phrases: [upset]", "    phrases: [upset]\n    default_unless: [thanks]\n"
+                           "    default_confirmed_by: [distress]"),
+     "m.yaml:6: [cues.distress.default_confirmed_by.0] cue 'distress' is a customer cue"),
 ])
 def test_invalid_checklists_give_one_located_message(change, expected):
     old, new = change

@@ -55,6 +55,8 @@ class CueFinder:
         order = _dependency_order(checklist)
         self.order = [c for c in order if not self.matchers[c].runs_last] + \
             [c for c in order if self.matchers[c].runs_last]
+        self.confirmed_by = {cue_id: frozenset(cue.default_confirmed_by)
+                             for cue_id, cue in checklist.cues.items() if cue.default_confirmed_by}
 
     def prepare(self, conversations: Sequence[Conversation]) -> None:
         """Corpus-level pass: count reply templates for canned-reply detection."""
@@ -70,7 +72,27 @@ class CueFinder:
 
     def find(self, conversation: Conversation) -> list[list[CueMatch]]:
         """Cue matches per turn, sorted by position then cue id."""
-        return [self.find_turn(seen) if seen else [] for seen in self.turns_seen(conversation)]
+        found = [self.find_turn(seen) if seen else [] for seen in self.turns_seen(conversation)]
+        if self.confirmed_by:
+            self._drop_unconfirmed_defaults(conversation, found)
+        return found
+
+    def _drop_unconfirmed_defaults(self, conversation: Conversation,
+                                   found: list[list[CueMatch]]) -> None:
+        """A cue read by default on a turn (none of its words there) stays only when a later
+        agent turn shows a cue that confirms it (``default_confirmed_by``): a customer turn
+        with no words of a request, answered with small talk or not at all while the agent
+        was there, was small talk. Where the agent never wrote, nothing can confirm it: kept."""
+        if not any(turn.speaker == AGENT for turn in conversation.turns):
+            return
+        shown_later: set[str] = set()
+        for index in reversed(range(len(found))):
+            unconfirmed = {c for c, confirming in self.confirmed_by.items()
+                           if confirming.isdisjoint(shown_later)}
+            if unconfirmed:
+                found[index] = _without_defaults(found[index], unconfirmed)
+            if conversation.turns[index].speaker == AGENT:
+                shown_later.update(m.cue for m in found[index])
 
     def turns_seen(self, conversation: Conversation) -> Iterator[TurnSeen | None]:
         """Per turn, what its matchers see (None for a turn of neither side); the caller
@@ -124,6 +146,19 @@ class CueFinder:
                          + f" takes more than {SECONDS:g} s on this turn: it backtracks; "
                            f"rewrite it without repeats that can take the same characters",
                          file=turn.source, line=turn.line, key=f"cues.{cue_id}.{field}.{index}")
+
+
+def _without_defaults(matches: list[CueMatch], cue_ids: set[str]) -> list[CueMatch]:
+    """``matches`` without the default readings of ``cue_ids``, nor what other cues took
+    from them (``via``, through any number of includes)."""
+    gone = {m for m in matches if m.cue in cue_ids and m.how == "default"}
+    taken = gone
+    while taken:
+        sources = {(m.cue, m.start, m.end) for m in taken}
+        taken = {m for m in matches if m not in gone and m.how.startswith("via ")
+                 and (m.how[len("via "):], m.start, m.end) in sources}
+        gone |= taken
+    return [m for m in matches if m not in gone]
 
 
 class CustomerSoFar:
