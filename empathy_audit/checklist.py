@@ -120,6 +120,8 @@ class Cue(_Strict):
         return (*self.includes, *self.only_with)
     ignore_words: list[str] = []     # vocabulary too common in support to count as shared
     canned_min_repeats: int = Field(default=0, ge=0)  # 0: off; N: same reply in N conversations
+    canned_min_own_words: int = Field(default=0, ge=0)  # 0: canned is generic; N: a canned reply
+    #   with N words beyond support boilerplate is a template aimed at one issue, and engages
 
 
 class Applies(_Strict):

@@ -345,6 +345,7 @@ class EngagementMatcher:
     min_own_words: int
     ignore: frozenset[str]
     canned_min_repeats: int
+    canned_min_own_words: int = 0     # 0: a canned reply never engages; N: with N own words
     unacknowledged: tuple[str, str] | None = None   # (customer cue, agent cue)
     canned: Counter = field(default_factory=Counter)
     runs_last = True   # it looks at the words cues of the turn and of the customer
@@ -355,7 +356,7 @@ class EngagementMatcher:
             w.lower() for w in cue.ignore_words)
         rule = cue.unacknowledged
         return cls(cue_id, WordsMatcher.build(cue_id, cue, checklist), cue.min_shared_words,
-                   cue.min_own_words, ignore, cue.canned_min_repeats,
+                   cue.min_own_words, ignore, cue.canned_min_repeats, cue.canned_min_own_words,
                    (rule.customer_cue, rule.agent_cue) if rule else None)
 
     def prepare(self) -> None:
@@ -378,23 +379,31 @@ class EngagementMatcher:
              own_cues: set[str]) -> list[CueMatch]:
         """``customer``: the customer's earlier turns (``finder.CustomerSoFar``)."""
         key = canned_key(turn.text) if self.canned_min_repeats else ""
-        if key and self.canned[key] >= self.canned_min_repeats:
+        canned = bool(key) and self.canned[key] >= self.canned_min_repeats
+        if canned and not self.canned_min_own_words:
             return []   # canned: sent to many customers, whatever its words
         text = normalize_quotes(turn.text)
         ignores_them = bool(self.unacknowledged) and \
             self.unacknowledged[0] in last_customer_cues and self.unacknowledged[1] not in own_cues
-        found = [] if ignores_them else self.words.find_words(text)
         ignore = self.ignore | brand_words(turn.agent_id)
         mine = content_words(text, ignore)
+        if canned:   # a template engages only when aimed at one issue: words of its own
+            return [] if ignores_them or len(mine) < self.canned_min_own_words \
+                else self._substance(text, mine)
+        found = [] if ignores_them else self.words.find_words(text)
         shared = [w for w in mine if customer.said(w, ignore)]
         if len(shared) >= self.min_shared_words:
             found += [CueMatch(self.cue_id, s, e, text[s:e], "shared-words")
                       for w in shared for s, e in mine[w][:1]]
         elif self.min_own_words and len(mine) >= self.min_own_words and not ignores_them:
             # Substance of its own: an answer that is not made of support boilerplate.
-            found += [CueMatch(self.cue_id, s, e, text[s:e], "substance")
-                      for spans in mine.values() for s, e in spans[:1]]
+            found += self._substance(text, mine)
         return sorted(found, key=lambda m: (m.start, m.end))
+
+    def _substance(self, text: str, mine: dict[str, list[tuple[int, int]]]) -> list[CueMatch]:
+        return sorted((CueMatch(self.cue_id, s, e, text[s:e], "substance")
+                       for spans in mine.values() for s, e in spans[:1]),
+                      key=lambda m: (m.start, m.end))
 
 
 def canned_thresholds(checklist: Checklist) -> list[int]:
