@@ -376,6 +376,16 @@ def test_own_config_file_wins_and_config_names_one(run, project):
     assert result.exit_code == 1 and "gate failed: fail-under" in result.stderr
 
 
+def test_paths_in_a_config_are_relative_to_its_folder_even_before_they_exist(run, project):
+    (project / ".empathy-audit.toml").write_text(
+        'paths = ["transcripts"]\nexport-dir = "reports"\nchecklist = "avoid-blame"\n',
+        encoding="utf-8")
+    result = run("audit", "-q")   # from sub/deeper
+    assert result.exit_code == 0, result.stderr
+    assert (project / "reports" / "agents.csv").is_file()
+    assert not (project / "sub" / "deeper" / "reports").exists()
+
+
 @pytest.mark.parametrize("text, message", [
     ("colour = 1\n", "[colour] unknown key 'colour'; known: paths, checklist"),
     ("fail-under = 'high'\n", "[fail-under] fail-under has the wrong type (str)"),

@@ -66,16 +66,18 @@ def read_config(path: Path) -> dict[str, object]:
         if key == "require" and isinstance(value, dict):
             value = [f"{behaviour}={rate}" for behaviour, rate in value.items()]
         if is_path:
-            value = ([_relative(path.parent, v) for v in value] if isinstance(value, list)
-                     else _relative(path.parent, value))
+            value = ([_relative(path.parent, v, key) for v in value] if isinstance(value, list)
+                     else _relative(path.parent, value, key))
         values[PARAMS.get(key, key.replace("-", "_"))] = value
     return values
 
 
-def _relative(base: Path, value: str) -> str:
-    """A path relative to the configuration's folder; a bundled checklist name stays as is."""
+def _relative(base: Path, value: str, key: str) -> str:
+    """A path relative to the configuration's folder; a bundled checklist's name stays as is
+    (an export folder not made yet is a path all the same)."""
     candidate = base / value
-    if candidate.exists() or Path(value).suffix or len(Path(value).parts) > 1:
+    if key != "checklist" or candidate.exists() or Path(value).suffix or \
+            len(Path(value).parts) > 1:
         return str(candidate)
     return value
 
