@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .checklist import Checklist
 from .errors import UserError
-from .loading import read_csv_file
+from .loading import read_csv_file, read_list_file
 from .model import MET, MISSED, NA, AuditResult, ConversationResult, Turn
 
 VERDICTS = (MET, MISSED, NA)
@@ -129,13 +129,7 @@ def _read_csv(path: str | Path, required: tuple[str, ...]):
 
 def read_ids(path: str | Path) -> frozenset[str]:
     """Conversation ids, one a line; blank lines and `#` comments ignored."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
-    except FileNotFoundError:
-        raise UserError("ids file not found", file=str(path)) from None
-    except UnicodeDecodeError:
-        raise UserError("ids file is not UTF-8", file=str(path)) from None
-    return frozenset(line.split("#", 1)[0].strip() for line in lines) - {""}
+    return frozenset(read_list_file(Path(path), "ids file"))
 
 
 def read_labels(path: str | Path) -> tuple[dict[str, dict[str, str]], list[str]]:

@@ -214,12 +214,15 @@ def test_names_file_option(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["--out", "{src_dir}"], "would overwrite the input"),
     ([], "give --out DIR"),
-    (["--out", "{tmp}/o", "--names", "{tmp}/none.txt"], "no such names file"),
+    (["--out", "{tmp}/o", "--names", "{tmp}/none.txt"], "none.txt: [--names] names file not found"),
+    (["--out", "{tmp}/o", "--names", "{tmp}/latin1.txt"],
+     "latin1.txt:2: cannot decode byte 0xe9 as utf-8-sig; re-save the file as UTF-8"),
 ])
 def test_redact_usage_errors_exit_2_and_write_nothing(tmp_path, args, message):
     source = tmp_path / "src" / "chats.csv"
     source.parent.mkdir()
     source.write_bytes(CSV_TEXT.encode())
+    (tmp_path / "latin1.txt").write_bytes(b"# staff\nJos\xe9\n")
     filled = [a.format(src_dir=source.parent, tmp=tmp_path) for a in args]
     result = run("redact", source, *filled)
     assert result.exit_code == 2

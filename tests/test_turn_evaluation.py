@@ -101,6 +101,21 @@ def test_ids_keep_a_subset_and_both_label_kinds_in_one_run(run, corpus, tmp_path
     assert document["behaviours"][0]["accuracy"] == 1.0
 
 
+@pytest.mark.parametrize("content, message", [
+    (None, "ids.txt: ids file not found"),
+    (b"c1\nc\xe9\n", "ids.txt:2: cannot decode byte 0xe9 as utf-8-sig; re-save the file as UTF-8"),
+])
+def test_a_missing_or_undecodable_ids_file_is_one_located_line(run, corpus, tmp_path,
+                                                                content, message):
+    ids = tmp_path / "ids.txt"
+    if content is not None:
+        ids.write_bytes(content)
+    result = evaluate(run, corpus, write(tmp_path / "t.csv", LABELS), "--ids", ids)
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert message in line
+
+
 def test_kappa_gate_covers_cues(run, corpus, tmp_path):
     result = evaluate(run, corpus, write(tmp_path / "t.csv", LABELS), "--fail-under-kappa", "0.4")
     assert result.exit_code == 1

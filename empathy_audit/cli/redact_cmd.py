@@ -34,11 +34,10 @@ def _check_out_dir(out: Path, files) -> None:
 def _names(path: Path | None) -> list[str]:
     if path is None:
         return []
-    if not path.is_file():
-        raise UserError("no such names file", file=str(path), key="--names")
-    from ..redaction import read_names
+    from ..loading import read_list_file
+    from ..redaction import ordered_names
 
-    return read_names(path.read_text(encoding="utf-8-sig").splitlines())
+    return ordered_names(read_list_file(path, "names file", key="--names"))
 
 
 @app.command()

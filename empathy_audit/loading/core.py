@@ -337,6 +337,19 @@ def read_csv_file(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, 
     return header, rows
 
 
+def read_list_file(path: Path, what: str, key: str | None = None) -> list[str]:
+    """The entries of a list file (conversation ids, names): one a line, blank lines and
+    ``#`` comments ignored, in file order; a missing or undecodable file is a located error."""
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError):
+        raise UserError(f"{what} not found", file=source, key=key) from None
+    text = decode_text(raw, source, "utf-8-sig", fix="re-save the file as UTF-8")
+    return [entry for entry in (line.split("#", 1)[0].strip() for line in text.splitlines())
+            if entry]
+
+
 def csv_rows(reader, width: int, source: str) -> Iterator[tuple[int, list[str]]]:
     """(line where the row starts, row) after the header; blank lines skipped; a malformed
     row or one with the wrong number of fields is an error at its line."""

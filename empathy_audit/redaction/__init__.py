@@ -5,7 +5,7 @@ The redactor compiles its patterns when text.py is imported; the names below tha
 imported on first use, so reading ``KINDS`` (as the cue rules do) does not."""
 from .placeholders import KINDS, WORD_KINDS
 
-_FROM_TEXT = ("ConversationRedactor", "luhn_valid", "pattern_spans", "read_names")
+_FROM_TEXT = ("ConversationRedactor", "luhn_valid", "pattern_spans", "ordered_names")
 
 
 def __getattr__(name: str):

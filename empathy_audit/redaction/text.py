@@ -494,11 +494,6 @@ def _outside_placeholders(text: str, spans: list[Span]) -> list[Span]:
     return [s for s in spans if not any(s.start < end and start < s.end for start, end in taken)]
 
 
-def read_names(lines: Iterable[str]) -> list[str]:
-    """Names to redact, one a line; blank lines and ``#`` comments ignored."""
-    names = []
-    for line in lines:
-        name = line.split("#", 1)[0].strip()
-        if name:
-            names.append(name)
+def ordered_names(names: Iterable[str]) -> list[str]:
+    """Names to redact, each once, the longest first (so "Ann Lee" wins over "Ann")."""
     return sorted(set(names), key=lambda n: (-len(n), n.lower()))
