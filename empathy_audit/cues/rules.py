@@ -55,6 +55,13 @@ _SIGNATURE = re.compile(r"(?:\s[\^*~-]\s?[A-Za-z]{1,4}|\s/[A-Za-z]{1,4})\s*$")
 _SIGNATURE_LONGEST = 7
 
 
+# The customer's name where a reply addresses them ("Hi Anthony,", "..., Tracey."): adding it
+# to a template does not make the reply engage with what they said (the rubric).
+_ADDRESSED_NAME = re.compile(
+    r"(?:(?i:\b(?:hi|hey|hello|dear|thanks|thank you|sorry|welcome|morning|afternoon|evening|"
+    r"there))\s{0,3},?\s{1,3}|,\s{0,3})([A-Z][a-z]{1,20})(?=\s{0,3}(?:[.!?,:;)~^*-]|$))")
+
+
 def normalize_quotes(text: str) -> str:
     if text.isascii():
         return text
@@ -315,6 +322,16 @@ def content_words(text: str, ignore: frozenset[str]) -> dict[str, list[tuple[int
     return found
 
 
+def without_addressed_names(text: str, words: dict[str, list[tuple[int, int]]]
+                            ) -> dict[str, list[tuple[int, int]]]:
+    """``words`` (content_words of ``text``) without the name the reply addresses."""
+    names = {m.span(1) for m in _ADDRESSED_NAME.finditer(text)}
+    if not names:
+        return words
+    kept = {stem: [span for span in spans if span not in names] for stem, spans in words.items()}
+    return {stem: spans for stem, spans in kept.items() if spans}
+
+
 def _without_signature(text: str) -> str:
     """``_SIGNATURE.sub("", text)``, searching the tail only (3x faster)."""
     found = _SIGNATURE.search(text, max(0, len(text.rstrip()) - _SIGNATURE_LONGEST))
@@ -386,7 +403,7 @@ class EngagementMatcher:
         ignores_them = bool(self.unacknowledged) and \
             self.unacknowledged[0] in last_customer_cues and self.unacknowledged[1] not in own_cues
         ignore = self.ignore | brand_words(turn.agent_id)
-        mine = content_words(text, ignore)
+        mine = without_addressed_names(text, content_words(text, ignore))
         if canned:   # a template engages only when aimed at one issue: words of its own
             return [] if ignores_them or len(mine) < self.canned_min_own_words \
                 else self._substance(text, mine)
