@@ -114,6 +114,14 @@ class Cue(_Strict):
                              "shows by default has a default reading to confirm")
         return cues
 
+    @field_validator("canned_min_own_words")
+    @classmethod
+    def _templates_engage_no_more_easily(cls, count: int, info) -> int:
+        if count and count < info.data.get("min_own_words", 0):
+            raise ValueError("canned_min_own_words is below min_own_words: a reply sent to many "
+                             "customers would engage more easily than one written for this one")
+        return count
+
     @property
     def depends_on(self) -> tuple[str, ...]:
         """Cues that must be found on a turn before this one: those it includes or needs."""

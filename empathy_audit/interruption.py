@@ -8,6 +8,8 @@ They also record the stop, and every place where outputs move into place asks
 from __future__ import annotations
 
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -32,12 +34,33 @@ def raise_stop(signum: int):
 def install() -> None:
     """Handle SIGTERM and Ctrl-C in this process. A parent may start us with them blocked
     (the mask is inherited through exec, and Python does not reset it): unblock them, or a
-    SIGTERM would wait, unseen, until the run had finished and written everything."""
-    for signum in STOP_SIGNALS:
-        if signal.getsignal(signum) is not signal.SIG_IGN:   # `cmd &` in a script ignores ^C
-            signal.signal(signum, _on_signal)
+    SIGTERM would wait, unseen, until the run had finished and written everything. One
+    that was waiting arrives here, as Terminated or KeyboardInterrupt."""
+    signal.signal(signal.SIGTERM, _on_signal)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:   # `cmd &` in a script ignores ^C
+        signal.signal(signal.SIGINT, _on_signal)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
+def describe(stop: BaseException) -> tuple[str, int]:
+    """The one line a stop ends a run with, and its exit code (128 + the signal)."""
+    terminated = isinstance(stop, Terminated)
+    return (f"terminated by {'SIGTERM' if terminated else 'Ctrl-C'}; exports not written",
+            143 if terminated else 130)
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Stop signals wait until the block has run, then arrive as usual."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def refuse_if_stopped() -> None:

@@ -21,6 +21,10 @@ cues:
   still_open:
     speaker: customer
     includes: [needs_reply]
+  for_today:
+    speaker: customer
+    phrases: [today]
+    only_with: [ask]
   answer:
     speaker: agent
     phrases: [here is how]
@@ -64,3 +68,24 @@ def test_words_need_no_confirmation():
 
 def test_without_any_agent_turn_the_default_stands():
     assert cues_of(("customer", "My new bike"),) == [READ_BY_DEFAULT]
+
+
+def test_a_cue_that_needed_the_reading_goes_with_it():
+    found = cues_of(("customer", "New bike today"), ("agent", "Lovely picture!"))
+    assert found[0] == set()
+    kept = cues_of(("customer", "New bike today"), ("agent", "Here is how to register it."))
+    assert kept[0] == READ_BY_DEFAULT | {"for_today"}
+
+
+def test_a_reply_to_a_later_request_does_not_confirm_an_earlier_remark():
+    found = cues_of(("customer", "My new bike"), ("agent", "Lovely picture!"),
+                    ("customer", "How do I register it?"), ("agent", "Here is how: open Settings."))
+    assert found[0] == set() and found[2] == READ_BY_DEFAULT
+
+
+def test_turns_of_a_third_speaker_and_a_last_unanswered_remark():
+    found = cues_of(("customer", "My new bike"), ("other", "Transferred to an agent"),
+                    ("agent", "Here is how: open Settings."), ("customer", "Nice weather"))
+    assert found[0] == READ_BY_DEFAULT   # the agent's answer came after the system's turn
+    assert found[1] == set()
+    assert found[3] == set()              # the agent was there and never took it as a request

@@ -386,6 +386,16 @@ def test_paths_in_a_config_are_relative_to_its_folder_even_before_they_exist(run
     assert not (project / "sub" / "deeper" / "reports").exists()
 
 
+def test_a_configured_dash_still_reads_standard_input(project):
+    (project / ".empathy-audit.toml").write_text('paths = ["-"]\nformat = "json"\n',
+                                                 encoding="utf-8")
+    chats = (project / "transcripts" / "chats.csv").read_bytes()
+    result = subprocess.run([sys.executable, "-m", "empathy_audit", "audit"], input=chats,
+                            capture_output=True, cwd=os.getcwd())
+    assert result.returncode in (0, 1), result.stderr.decode()
+    assert json.loads(result.stdout)["summary"]["files"] == 1
+
+
 @pytest.mark.parametrize("text, message", [
     ("colour = 1\n", "[colour] unknown key 'colour'; known: paths, checklist"),
     ("fail-under = 'high'\n", "[fail-under] fail-under has the wrong type (str)"),

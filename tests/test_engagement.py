@@ -55,3 +55,14 @@ def test_without_canned_min_own_words_every_template_is_generic(default):
 def test_the_same_words_sent_once_are_judged_as_any_reply(default):
     result = audit_conversations(conversations(AIMED, count=1), default)
     assert any(m.cue == "specific" for m in result.conversations[0].cues[1])
+
+
+def test_a_template_may_not_engage_more_easily_than_a_one_off_reply():
+    from empathy_audit.checklist import parse_checklist
+    from empathy_audit.errors import UserError
+    text = ("cues:\n  specific:\n    speaker: agent\n    kind: engagement\n"
+            "    min_own_words: 4\n    canned_min_repeats: 3\n    canned_min_own_words: 3\n"
+            "behaviours: {}\n")
+    with pytest.raises(UserError, match=r"c\.yaml:7: \[cues\.specific\.canned_min_own_words\] "
+                                        r"canned_min_own_words is below min_own_words"):
+        parse_checklist(text, "c.yaml")

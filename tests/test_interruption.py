@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import builtins
 import signal
+import subprocess
+import sys
 
 import pytest
 
@@ -13,6 +15,8 @@ from empathy_audit.engine.exports import StreamedExports
 from empathy_audit.engine.work import partial_result
 from empathy_audit.formatters.csv_export import write_files_atomically
 from empathy_audit.interruption import Terminated
+
+from .conftest import SAMPLES
 
 
 @pytest.mark.parametrize("signum,raised", [(signal.SIGTERM, Terminated),
@@ -52,3 +56,28 @@ def test_a_stop_while_the_streamed_exports_open_leaves_no_staging_directory(tmp_
     monkeypatch.undo()
     assert list(tmp_path.iterdir()) == []
     assert all(handle.closed for handle in opened)
+
+
+def test_a_model_file_is_not_written_after_a_stop(tmp_path, monkeypatch):
+    from empathy_audit.training import write_atomically
+    monkeypatch.setattr(interruption, "_stopped_by", signal.SIGTERM)
+    with pytest.raises(Terminated):
+        write_atomically(tmp_path / "models" / "distress.json", b"{}")
+    assert list((tmp_path / "models").iterdir()) == [], "the model or its temporary file was left"
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="no signal masks here")
+def test_a_stop_already_waiting_at_start_up_is_one_line_and_143(tmp_path):
+    """A parent that blocked SIGTERM and sent it at once: it arrives as the handlers are
+    installed, before any command, and still ends as every stop does."""
+    def blocked():
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    audit = subprocess.Popen([sys.executable, "-m", "empathy_audit", "audit", str(SAMPLES),
+                              "-q", "--export-dir", str(tmp_path / "out")],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=blocked)
+    audit.send_signal(signal.SIGTERM)
+    _, stderr = audit.communicate(timeout=60)
+    assert audit.returncode == 143
+    assert stderr.decode().splitlines() == [
+        "error: terminated by SIGTERM; exports not written"]
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []

@@ -216,7 +216,8 @@ def test_names_file_option(tmp_path):
     ([], "give --out DIR"),
     (["--out", "{tmp}/o", "--names", "{tmp}/none.txt"], "none.txt: [--names] names file not found"),
     (["--out", "{tmp}/o", "--names", "{tmp}/latin1.txt"],
-     "latin1.txt:2: cannot decode byte 0xe9 as utf-8-sig; re-save the file as UTF-8"),
+     "latin1.txt:2: [--names] cannot decode byte 0xe9 as utf-8-sig; re-save the file as UTF-8"),
+    (["--out", "{tmp}/o", "--names", "{tmp}"], "[--names] names file is a folder; name a file"),
 ])
 def test_redact_usage_errors_exit_2_and_write_nothing(tmp_path, args, message):
     source = tmp_path / "src" / "chats.csv"

@@ -38,6 +38,10 @@ def block_stop_signals() -> None:
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
+def ignore_sigterm() -> None:   # as `trap '' TERM` in the shell that starts us
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
 def start_audit(tmp_path, jobs: str, preexec_fn=None):
     """An audit well into scoring: (process, its descendants, the export directory)."""
     source, out = tmp_path / "big.jsonl", tmp_path / "out"
@@ -63,10 +67,11 @@ def test_sigterm_removes_the_staging_directory_and_every_child(tmp_path, jobs, s
 
 
 @pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="no signal masks here")
-def test_a_stop_signal_blocked_by_the_parent_still_stops_the_audit(tmp_path):
-    """A parent can start us with SIGTERM blocked (the mask survives exec): it would wait,
-    unseen, until the audit had written every export and exited 0."""
-    audit, descendants, out = start_audit(tmp_path, "1", preexec_fn=block_stop_signals)
+@pytest.mark.parametrize("inherited", [block_stop_signals, ignore_sigterm])
+def test_a_sigterm_blocked_or_ignored_by_the_parent_still_stops_the_audit(tmp_path, inherited):
+    """A parent can start us with SIGTERM blocked or ignored (both survive exec): it would
+    wait, unseen, until the audit had written every export and exited 0."""
+    audit, descendants, out = start_audit(tmp_path, "1", preexec_fn=inherited)
     assert_stopped_cleanly(audit, descendants, out, signal.SIGTERM, 143)
 
 

@@ -24,7 +24,7 @@ from ..engine.run import stream_audit
 from ..errors import UserError
 from ..formatters.terminal import say
 from ..gates import EXIT_ERROR, EXIT_INTERNAL
-from ..interruption import Terminated
+from ..interruption import Terminated, describe
 from .config import default_map, find_config, read_config
 from .progress import ScoringProgress
 
@@ -115,9 +115,8 @@ def user_errors(command):
             where = f"{error.filename}: " if getattr(error, "filename", None) else ""
             fail(f"error: {where}{error.strerror or error}", EXIT_ERROR)
         except (KeyboardInterrupt, Terminated) as stop:
-            terminated = isinstance(stop, Terminated)
-            fail(f"error: terminated by {'SIGTERM' if terminated else 'Ctrl-C'}; exports not "
-                 f"written", 143 if terminated else 130)
+            message, code = describe(stop)
+            fail(f"error: {message}", code)
         except (typer.Exit, typer.Abort, click.exceptions.Exit, click.ClickException,
                 _clicks.ClickException):
             raise   # typer's and click's own ways to end

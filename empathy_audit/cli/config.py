@@ -10,6 +10,7 @@ import tomllib
 from pathlib import Path
 
 from ..errors import UserError
+from ..loading.core import STDIN
 
 OWN_FILE = ".empathy-audit.toml"
 SECTION = "empathy-audit"
@@ -73,8 +74,10 @@ def read_config(path: Path) -> dict[str, object]:
 
 
 def _relative(base: Path, value: str, key: str) -> str:
-    """A path relative to the configuration's folder; a bundled checklist's name stays as is
-    (an export folder not made yet is a path all the same)."""
+    """A path relative to the configuration's folder; ``-`` (standard input) and a bundled
+    checklist's name stay as they are (an export folder not made yet is a path all the same)."""
+    if value == STDIN:
+        return value
     candidate = base / value
     if key != "checklist" or candidate.exists() or Path(value).suffix or \
             len(Path(value).parts) > 1:

@@ -57,6 +57,8 @@ class CueFinder:
             [c for c in order if self.matchers[c].runs_last]
         self.confirmed_by = {cue_id: frozenset(cue.default_confirmed_by)
                              for cue_id, cue in checklist.cues.items() if cue.default_confirmed_by}
+        self.only_with = {cue_id: frozenset(cue.only_with)
+                          for cue_id, cue in checklist.cues.items() if cue.only_with}
 
     def prepare(self, conversations: Sequence[Conversation]) -> None:
         """Corpus-level pass: count reply templates for canned-reply detection."""
@@ -79,20 +81,27 @@ class CueFinder:
 
     def _drop_unconfirmed_defaults(self, conversation: Conversation,
                                    found: list[list[CueMatch]]) -> None:
-        """A cue read by default on a turn (none of its words there) stays only when a later
-        agent turn shows a cue that confirms it (``default_confirmed_by``): a customer turn
-        with no words of a request, answered with small talk or not at all while the agent
-        was there, was small talk. Where the agent never wrote, nothing can confirm it: kept."""
+        """A cue read by default on a customer turn (none of its words there) stays only when
+        an agent turn after it, and before the customer's next turn showing that cue, shows a
+        cue that confirms it (``default_confirmed_by``): a turn with no words of a request,
+        answered with small talk or not at all, was small talk. Where the agent never wrote,
+        nothing can confirm it: kept."""
         if not any(turn.speaker == AGENT for turn in conversation.turns):
             return
-        shown_later: set[str] = set()
+        answered = {cue_id: set() for cue_id in self.confirmed_by}   # agent cues in its window
         for index in reversed(range(len(found))):
-            unconfirmed = {c for c, confirming in self.confirmed_by.items()
-                           if confirming.isdisjoint(shown_later)}
-            if unconfirmed:
-                found[index] = _without_defaults(found[index], unconfirmed)
-            if conversation.turns[index].speaker == AGENT:
-                shown_later.update(m.cue for m in found[index])
+            speaker = conversation.turns[index].speaker
+            if speaker == AGENT:
+                for cues in answered.values():
+                    cues.update(m.cue for m in found[index])
+            elif speaker == CUSTOMER:
+                unconfirmed = {c for c, confirming in self.confirmed_by.items()
+                               if confirming.isdisjoint(answered[c])}
+                if unconfirmed:
+                    found[index] = _without_defaults(found[index], unconfirmed, self.only_with)
+                for cue_id in self.confirmed_by:   # an earlier turn's window ends here
+                    if any(m.cue == cue_id for m in found[index]):
+                        answered[cue_id] = set()
 
     def turns_seen(self, conversation: Conversation) -> Iterator[TurnSeen | None]:
         """Per turn, what its matchers see (None for a turn of neither side); the caller
@@ -148,15 +157,22 @@ class CueFinder:
                          file=turn.source, line=turn.line, key=f"cues.{cue_id}.{field}.{index}")
 
 
-def _without_defaults(matches: list[CueMatch], cue_ids: set[str]) -> list[CueMatch]:
-    """``matches`` without the default readings of ``cue_ids``, nor what other cues took
-    from them (``via``, through any number of includes)."""
+def _without_defaults(matches: list[CueMatch], cue_ids: set[str],
+                      only_with: dict[str, frozenset[str]]) -> list[CueMatch]:
+    """``matches`` without the default readings of ``cue_ids``, nor what other cues took from
+    them (``via``, through any number of includes), nor the cues that needed them
+    (``only_with``) and have nothing left to show with."""
     gone = {m for m in matches if m.cue in cue_ids and m.how == "default"}
     taken = gone
     while taken:
         sources = {(m.cue, m.start, m.end) for m in taken}
-        taken = {m for m in matches if m not in gone and m.how.startswith("via ")
-                 and (m.how[len("via "):], m.start, m.end) in sources}
+        left = {m.cue for m in matches if m not in gone}
+
+        def follows(m: CueMatch) -> bool:
+            required = only_with.get(m.cue)
+            return (m.how.startswith("via ") and (m.how[len("via "):], m.start, m.end) in sources
+                    ) or bool(required and required.isdisjoint(left))
+        taken = {m for m in matches if m not in gone and follows(m)}
         gone |= taken
     return [m for m in matches if m not in gone]
 

@@ -55,11 +55,14 @@ _SIGNATURE = re.compile(r"(?:\s[\^*~-]\s?[A-Za-z]{1,4}|\s/[A-Za-z]{1,4})\s*$")
 _SIGNATURE_LONGEST = 7
 
 
-# The customer's name where a reply addresses them ("Hi Anthony,", "..., Tracey."): adding it
-# to a template does not make the reply engage with what they said (the rubric).
+# The customer's name where a reply addresses them ("Hi Anthony,", "@ann Anthony, we...",
+# "..., Tracey."): adding it to a template does not make the reply engage with what they said
+# (the rubric). After a comma only at the end of a sentence, so "PS4, Xbox and PC" keeps Xbox.
 _ADDRESSED_NAME = re.compile(
-    r"(?:(?i:\b(?:hi|hey|hello|dear|thanks|thank you|sorry|welcome|morning|afternoon|evening|"
-    r"there))\s{0,3},?\s{1,3}|,\s{0,3})([A-Z][a-z]{1,20})(?=\s{0,3}(?:[.!?,:;)~^*-]|$))")
+    r"(?i:\b(?:hi|hey|hello|dear|thanks|thank you|sorry|welcome|morning|afternoon|evening|"
+    r"there))\s{0,3},?\s{1,3}([A-Z][a-z]{1,20})(?=\s{0,3}(?:[.!?,:;)~^*-]|$))"
+    r"|(?:^|@\w{1,30}\s{1,3})([A-Z][a-z]{1,20})(?=,)"
+    r"|,\s{0,3}([A-Z][a-z]{1,20})(?=\s{0,3}(?:[.!]|$))")
 
 
 def normalize_quotes(text: str) -> str:
@@ -325,7 +328,7 @@ def content_words(text: str, ignore: frozenset[str]) -> dict[str, list[tuple[int
 def without_addressed_names(text: str, words: dict[str, list[tuple[int, int]]]
                             ) -> dict[str, list[tuple[int, int]]]:
     """``words`` (content_words of ``text``) without the name the reply addresses."""
-    names = {m.span(1) for m in _ADDRESSED_NAME.finditer(text)}
+    names = {m.span(m.lastindex) for m in _ADDRESSED_NAME.finditer(text)}
     if not names:
         return words
     kept = {stem: [span for span in spans if span not in names] for stem, spans in words.items()}
@@ -418,9 +421,9 @@ class EngagementMatcher:
         return sorted(found, key=lambda m: (m.start, m.end))
 
     def _substance(self, text: str, mine: dict[str, list[tuple[int, int]]]) -> list[CueMatch]:
-        return sorted((CueMatch(self.cue_id, s, e, text[s:e], "substance")
-                       for spans in mine.values() for s, e in spans[:1]),
-                      key=lambda m: (m.start, m.end))
+        """Each content word of the reply once, where it first occurs (in text order)."""
+        return [CueMatch(self.cue_id, s, e, text[s:e], "substance")
+                for spans in mine.values() for s, e in spans[:1]]
 
 
 def canned_thresholds(checklist: Checklist) -> list[int]:

@@ -8,12 +8,12 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.connection
 import os
-import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
+from ..interruption import held
 from .work import ChunkResult, ChunkScorer
 
 ENGINES = ("local", "dask")
@@ -97,13 +97,8 @@ def run_in_processes(chunks: Iterable, scorer: ChunkScorer, jobs: int) -> Iterat
 def _submit(pool: ProcessPoolExecutor, chunk):
     """``submit`` may start a worker: Ctrl-C or SIGTERM in between would leave it unknown to
     the pool, unkilled, to print a traceback; the signal waits until the worker is known."""
-    if not hasattr(signal, "pthread_sigmask"):
+    with held():
         return pool.submit(_score, chunk)
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
-        return pool.submit(_score, chunk)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _kill_workers(pool: ProcessPoolExecutor) -> None:

@@ -343,9 +343,15 @@ def read_list_file(path: Path, what: str, key: str | None = None) -> list[str]:
     source = str(path)
     try:
         raw = path.read_bytes()
-    except (FileNotFoundError, IsADirectoryError):
+    except FileNotFoundError:
         raise UserError(f"{what} not found", file=source, key=key) from None
-    text = decode_text(raw, source, "utf-8-sig", fix="re-save the file as UTF-8")
+    except IsADirectoryError:
+        raise UserError(f"{what} is a folder; name a file", file=source, key=key) from None
+    try:
+        text = decode_text(raw, source, "utf-8-sig", fix="re-save the file as UTF-8")
+    except UserError as error:
+        error.key = key
+        raise
     return [entry for entry in (line.split("#", 1)[0].strip() for line in text.splitlines())
             if entry]
 
