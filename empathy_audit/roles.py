@@ -65,9 +65,9 @@ class RoleCheck:
         return [finder.words[i] for i in ids if i in finder.words]
 
     def evidence(self, text: str) -> Evidence:
-        agent = bool(SERVICE_WORDS.search(text)) or any(m.find_words(text) for m in self.agent)
+        agent = bool(SERVICE_WORDS.search(text)) or any(m.shows_words(text) for m in self.agent)
         customer = bool(CUSTOMER_WORDS.search(text)) or \
-            any(m.find_words(text) for m in self.customer)
+            any(m.shows_words(text) for m in self.customer)
         return Evidence(int(agent), int(customer))
 
     def by_label(self, conversation: Conversation, key, by_sentence: bool = False

@@ -144,3 +144,16 @@ def test_explain_of_a_2000_turn_call_stays_readable(run, tmp_path):
     assert len(lines) < 80   # five turns and the verdicts, not 2,000 turns
     assert "turns 998 to 1002 of 0 to 1999" in result.stdout
     assert "..." in result.stdout   # long turn lists are cut, not printed in full
+
+
+def test_the_role_checks_shortcut_agrees_with_the_full_search():
+    """shows_words stops at the first match that counts; it must say what find_words says,
+    through vetoes, exclusions and negation."""
+    finder = CueFinder(load_checklist())
+    texts = ["I'm not upset at all", "Sorry, could you repeat that?", "I'm so sorry for the wait",
+             "No worries, not a big deal!!", "This is ridiculous lol", "lol this is ridiculous 😂",
+             "My order never arrived and I'm furious", "Thanks so much for your help",
+             "Let us know if that doesn't work", "", "!!!", "no problem, it works now"]
+    for cue_id, matcher in finder.words.items():
+        for text in texts:
+            assert matcher.shows_words(text) == bool(matcher.find_words(text)), (cue_id, text)

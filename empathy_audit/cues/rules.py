@@ -166,6 +166,25 @@ class WordsMatcher:
             found.append(CueMatch(self.cue_id, m.start(), m.end(), m.group(), "words"))
         return found
 
+    def shows_words(self, text: str) -> bool:
+        """``bool(self.find_words(text))``, stopping at the first match that counts."""
+        if self.regex is None:
+            return False
+        excluded = None
+        for m in self.regex.finditer(text):
+            if m.end() == m.start():
+                continue
+            if excluded is None:
+                if self.veto and self.veto.search(text):
+                    return False
+                excluded = [x.span() for x in self.exclude.finditer(text)] if self.exclude else []
+            if any(s < m.end() and m.start() < e for s, e in excluded):
+                continue
+            if self.negation and m.group()[0].isalnum() and self._negated(text, m.start()):
+                continue
+            return True
+        return False
+
     def _negated(self, text: str, start: int) -> bool:
         before = text[max(0, start - 80):start]
         clause = _CLAUSE_END.split(before)[-1]
