@@ -66,3 +66,16 @@ def test_a_template_may_not_engage_more_easily_than_a_one_off_reply():
     with pytest.raises(UserError, match=r"c\.yaml:7: \[cues\.specific\.canned_min_own_words\] "
                                         r"canned_min_own_words is below min_own_words"):
         parse_checklist(text, "c.yaml")
+
+
+@pytest.mark.parametrize("name", ["Randi", "Randi Lee", "<PERSON_1>"])
+def test_the_name_a_reply_addresses_is_no_engagement_and_redacting_it_changes_nothing(default,
+                                                                                      name):
+    """Four words of its own with the name, three without: the name must not tip it, whether
+    it is written out or `redact` put a placeholder in its place."""
+    conversation = Conversation("c", "agent-1", [
+        Turn("c", 0, "customer", "My Pixel 7 screen flickers", "agent-1", "t.csv", 2),
+        Turn("c", 1, "agent", f"Yay! We're thrilled about your stay, {name}.", "agent-1",
+             "t.csv", 3)], "t.csv", 2)
+    result = audit_conversations([conversation], default).conversations[0]
+    assert not any(m.cue == "specific" for m in result.cues[1])

@@ -55,14 +55,17 @@ _SIGNATURE = re.compile(r"(?:\s[\^*~-]\s?[A-Za-z]{1,4}|\s/[A-Za-z]{1,4})\s*$")
 _SIGNATURE_LONGEST = 7
 
 
-# The customer's name where a reply addresses them ("Hi Anthony,", "@ann Anthony, we...",
-# "..., Tracey."): adding it to a template does not make the reply engage with what they said
-# (the rubric). After a comma only at the end of a sentence, so "PS4, Xbox and PC" keeps Xbox.
+# The customer's name where a reply addresses them ("Hi Anthony,", "..., Tracey."): adding it
+# to a template does not make the reply engage with what they said (the rubric). After a comma
+# only at the end of a sentence, so "PS4, Xbox and PC" keeps Xbox; not a capitalised word
+# opening the reply ("Wow, ...", "Ohh, ..." read as names as often as "Adrianne, ...").
+# A name is one or two capitalised words, or the placeholder `redact` leaves for one (so a
+# redacted transcript gets the same verdicts).
+_NAME = r"(?:[A-Z][a-z]{1,20}(?: [A-Z][a-z]{1,20})?|<PERSON_\d{1,6}>)"
 _ADDRESSED_NAME = re.compile(
     r"(?i:\b(?:hi|hey|hello|dear|thanks|thank you|sorry|welcome|morning|afternoon|evening|"
-    r"there))\s{0,3},?\s{1,3}([A-Z][a-z]{1,20})(?=\s{0,3}(?:[.!?,:;)~^*-]|$))"
-    r"|(?:^|@\w{1,30}\s{1,3})([A-Z][a-z]{1,20})(?=,)"
-    r"|,\s{0,3}([A-Z][a-z]{1,20})(?=\s{0,3}(?:[.!]|$))")
+    rf"there))\s{{0,3}},?\s{{1,3}}({_NAME})(?=\s{{0,3}}(?:[.!?,:;)~^*-]|$))"
+    rf"|,\s{{0,3}}({_NAME})(?=\s{{0,3}}(?:[.!]|$))")
 
 
 def normalize_quotes(text: str) -> str:
@@ -347,10 +350,13 @@ def content_words(text: str, ignore: frozenset[str]) -> dict[str, list[tuple[int
 def without_addressed_names(text: str, words: dict[str, list[tuple[int, int]]]
                             ) -> dict[str, list[tuple[int, int]]]:
     """``words`` (content_words of ``text``) without the name the reply addresses."""
-    names = {m.span(m.lastindex) for m in _ADDRESSED_NAME.finditer(text)}
+    names = [m.span(m.lastindex) for m in _ADDRESSED_NAME.finditer(text)]
     if not names:
         return words
-    kept = {stem: [span for span in spans if span not in names] for stem, spans in words.items()}
+
+    def in_a_name(span: tuple[int, int]) -> bool:
+        return any(start <= span[0] and span[1] <= end for start, end in names)
+    kept = {stem: [span for span in spans if not in_a_name(span)] for stem, spans in words.items()}
     return {stem: spans for stem, spans in kept.items() if spans}
 
 
