@@ -61,10 +61,11 @@ def score_conversation(finder: CueFinder, checklist: Checklist, conversation: Co
     role_note = None
     if role_check and infer_roles:
         conversation, role_note = role_check.infer(conversation)
-    cues = finder.find(conversation)
+    words = [] if role_check else None
+    cues = finder.find(conversation, words)
     verdicts = judge_conversation(checklist, conversation, cues)
     if role_check:
-        role_note = role_check.check(conversation) or role_note
+        role_note = role_check.check(conversation, words) or role_note
     return ConversationResult(conversation, cues, verdicts,
                               conversation_score(checklist, verdicts), role_note)
 

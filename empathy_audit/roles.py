@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .cues.finder import CueFinder
-from .cues.rules import WordsMatcher
+from .cues.rules import WordsMatcher, normalize_quotes
 from .loading.core import NUMBERED_LABEL
 from .model import AGENT, CUSTOMER, OTHER, Conversation
 
@@ -64,30 +64,43 @@ class RoleCheck:
     def _matchers(finder: CueFinder, ids) -> list[WordsMatcher]:
         return [finder.words[i] for i in ids if i in finder.words]
 
-    def evidence(self, text: str) -> Evidence:
-        agent = bool(SERVICE_WORDS.search(text)) or any(m.shows_words(text) for m in self.agent)
-        customer = bool(CUSTOMER_WORDS.search(text)) or \
-            any(m.shows_words(text) for m in self.customer)
+    def evidence(self, text: str, known: dict[str, list] | None = None) -> Evidence:
+        """``known``: own words the cue finder already found on this text, by cue (it reads
+        the text with curly quotes straightened, and so does this)."""
+        text = normalize_quotes(text)
+
+        def shows(matcher: WordsMatcher) -> bool:
+            if known is not None and matcher.cue_id in known:
+                return bool(known[matcher.cue_id])
+            return matcher.shows_words(text)
+        agent = bool(SERVICE_WORDS.search(text)) or any(map(shows, self.agent))
+        customer = bool(CUSTOMER_WORDS.search(text)) or any(map(shows, self.customer))
         return Evidence(int(agent), int(customer))
 
-    def by_label(self, conversation: Conversation, key, by_sentence: bool = False
-                 ) -> dict[str, Evidence]:
-        """Evidence per label: turns (or, ``by_sentence``, sentences) showing each side."""
+    def by_label(self, conversation: Conversation, key, by_sentence: bool = False,
+                 words: list[dict[str, list]] | None = None) -> dict[str, Evidence]:
+        """Evidence per label: turns (or, ``by_sentence``, sentences) showing each side;
+        ``words``, per turn, the own words the cue finder found there (turns only)."""
         found: dict[str, Evidence] = {}
-        for turn in conversation.turns:
+        for index, turn in enumerate(conversation.turns):
             label = key(turn)
             if label is None:
                 continue
-            parts = _SENTENCE_END.split(turn.text) if by_sentence else [turn.text]
-            for part in parts:
-                found[label] = found.get(label, Evidence()) + self.evidence(part)
+            if by_sentence:
+                for part in _SENTENCE_END.split(turn.text):
+                    found[label] = found.get(label, Evidence()) + self.evidence(part)
+            else:
+                known = words[index] if words is not None else None
+                found[label] = found.get(label, Evidence()) + self.evidence(turn.text, known)
         return found
 
-    def check(self, conversation: Conversation) -> str | None:
-        """Why the conversation's agent/customer labels look wrong; None when they do not."""
+    def check(self, conversation: Conversation,
+              words: list[dict[str, list]] | None = None) -> str | None:
+        """Why the conversation's agent/customer labels look wrong; None when they do not.
+        ``words``: what :meth:`CueFinder.find` gathered, so as not to search again."""
         def side(turn):
             return turn.speaker if turn.speaker in (AGENT, CUSTOMER) else None
-        sides = self.by_label(conversation, side)
+        sides = self.by_label(conversation, side, words=words)
         agent, customer = sides.get(AGENT), sides.get(CUSTOMER)
         if agent and customer and customer.leaning - agent.leaning >= SWAP_MARGIN:
             return (f"labels look swapped: the 'agent' turns show agent cues in "

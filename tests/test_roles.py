@@ -157,3 +157,23 @@ def test_the_role_checks_shortcut_agrees_with_the_full_search():
     for cue_id, matcher in finder.words.items():
         for text in texts:
             assert matcher.shows_words(text) == bool(matcher.find_words(text)), (cue_id, text)
+
+
+def test_the_role_check_says_the_same_with_the_finders_words():
+    """score_conversation hands the role check the own words the cue finder found; it must
+    reach the verdict it reaches searching alone, curly quotes and all."""
+    finder = CueFinder(load_checklist())
+    check = RoleCheck(finder)
+    texts = [("agent", "I’m so sorry about that, I’ve refunded it. Let us know if it doesn’t arrive."),
+             ("customer", "My order never arrived and I’m furious!!"),
+             ("agent", "This is ridiculous, it still doesn’t work"),
+             ("customer", "Thanks for contacting us, how can I help?")]
+    for turns in (texts, texts[::-1], [(s, t) for s, t in texts if s == "agent"]):
+        conversation = Conversation("c", "a", [Turn("c", i, s, t, "a", "t.csv", i + 2)
+                                               for i, (s, t) in enumerate(turns)], "t.csv", 2)
+        words = []
+        finder.find(conversation, words)
+        each_turn = lambda turn: f"{turn.speaker} {turn.index}"   # noqa: E731
+        assert check.by_label(conversation, each_turn, words=words) == \
+            check.by_label(conversation, each_turn)
+        assert check.check(conversation, words) == check.check(conversation)

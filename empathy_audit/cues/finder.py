@@ -27,6 +27,12 @@ class TurnSeen:
     previous: "TurnSeen | None" = None     # the turn before (agent or customer), if any
     _own_words: dict[str, list[CueMatch]] = field(default_factory=dict)
 
+    def searched_words(self) -> dict[str, list[CueMatch]]:
+        """The own words found so far of the cues that can show on this turn (the others
+        are recorded as none without a search)."""
+        return {cue_id: found for cue_id, found in self._own_words.items()
+                if self.words[cue_id].speaker in (self.turn.speaker, "any")}
+
     def own_words(self, cue_id: str) -> list[CueMatch]:
         """The matches of a words cue's own phrases and patterns on this turn (no includes,
         sentiment or default; none on the other speaker's turns), found once whoever asks."""
@@ -72,9 +78,15 @@ class CueFinder:
             if matcher.canned_min_repeats:
                 matcher.canned = Counter(counts)
 
-    def find(self, conversation: Conversation) -> list[list[CueMatch]]:
-        """Cue matches per turn, sorted by position then cue id."""
-        found = [self.find_turn(seen) if seen else [] for seen in self.turns_seen(conversation)]
+    def find(self, conversation: Conversation,
+             words: list[dict[str, list[CueMatch]]] | None = None) -> list[list[CueMatch]]:
+        """Cue matches per turn, sorted by position then cue id. ``words``, if given, gets
+        per turn the own words of every words cue of its speaker (the role check reads them)."""
+        found = []
+        for seen in self.turns_seen(conversation):
+            found.append(self.find_turn(seen) if seen else [])
+            if words is not None:
+                words.append(seen.searched_words() if seen else {})
         if self.confirmed_by:
             self._drop_unconfirmed_defaults(conversation, found)
         return found
