@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..checklist import Checklist, Cue, pattern_problem, phrase_regex
 from ..model import AGENT, Conversation, CueMatch, Turn
-from ..redaction.placeholders import KINDS as REDACTED_KINDS, WORD_KINDS
+from ..redaction.placeholders import KINDS as REDACTED_KINDS, PERSON, WORD_KINDS
 from .bounded import compile_bounded
 from .compile_cache import derived
 from .factored import factor
@@ -61,7 +61,7 @@ _SIGNATURE_LONGEST = 7
 # opening the reply ("Wow, ...", "Ohh, ..." read as names as often as "Adrianne, ...").
 # A name is one or two capitalised words, or the placeholder `redact` leaves for one (so a
 # redacted transcript gets the same verdicts).
-_NAME = r"(?:[A-Z][a-z]{1,20}(?: [A-Z][a-z]{1,20})?|<PERSON_\d{1,6}>)"
+_NAME = rf"(?:[A-Z][a-z]{{1,20}}(?: [A-Z][a-z]{{1,20}})?|<{PERSON}_\d{{1,6}}>)"
 _ADDRESSED_NAME = re.compile(
     r"(?i:\b(?:hi|hey|hello|dear|thanks|thank you|sorry|welcome|morning|afternoon|evening|"
     rf"there))\s{{0,3}},?\s{{1,3}}({_NAME})(?=\s{{0,3}}(?:[.!?,:;)~^*-]|$))"
@@ -154,39 +154,31 @@ class WordsMatcher:
         return self.sentiment_below is not None or self.sentiment_above is not None
 
     def find_words(self, text: str) -> list[CueMatch]:
-        if self.regex is None:
-            return []
-        matches = [m for m in self.regex.finditer(text) if m.end() > m.start()]
-        if not matches or (self.veto and self.veto.search(text)):
-            return []
-        excluded = [m.span() for m in self.exclude.finditer(text)] if self.exclude else []
-        found = []
-        for m in matches:
-            if any(s < m.end() and m.start() < e for s, e in excluded):
-                continue
-            if self.negation and m.group()[0].isalnum() and self._negated(text, m.start()):
-                continue
-            found.append(CueMatch(self.cue_id, m.start(), m.end(), m.group(), "words"))
-        return found
+        return [CueMatch(self.cue_id, m.start(), m.end(), m.group(), "words")
+                for m in self._counted(text)]
 
     def shows_words(self, text: str) -> bool:
         """``bool(self.find_words(text))``, stopping at the first match that counts."""
+        return next(self._counted(text), None) is not None
+
+    def _counted(self, text: str) -> Iterator[re.Match]:
+        """The non-empty matches of the cue's words that count: none when a veto matches the
+        text, and none that overlaps an exclusion or is negated."""
         if self.regex is None:
-            return False
-        excluded = None
+            return
+        excluded = None   # the veto and the exclusions are read at the first match only
         for m in self.regex.finditer(text):
             if m.end() == m.start():
                 continue
             if excluded is None:
                 if self.veto and self.veto.search(text):
-                    return False
+                    return
                 excluded = [x.span() for x in self.exclude.finditer(text)] if self.exclude else []
             if any(s < m.end() and m.start() < e for s, e in excluded):
                 continue
             if self.negation and m.group()[0].isalnum() and self._negated(text, m.start()):
                 continue
-            return True
-        return False
+            yield m
 
     def _negated(self, text: str, start: int) -> bool:
         before = text[max(0, start - 80):start]
