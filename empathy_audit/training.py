@@ -12,8 +12,6 @@ deterministic and the weights are rounded.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +22,7 @@ from .cues.learned import FORMAT, VERSION, LearnedModel, features, model_bytes, 
 from .errors import UserError
 from .evaluation import (CueAgreement, TurnLabel, check_labelled_turns, read_ids,
                          read_turn_label_files)
-from .interruption import refuse_if_stopped
+from .formatters.csv_export import write_files_atomically
 from .loading import load
 from .model import Conversation
 
@@ -265,11 +263,10 @@ def train(paths: list[str | Path], turn_labels: list[str | Path], checklist_path
     about = {"labels": ", ".join(Path(p).name for p in turn_labels), "C": C, "folds": FOLDS,
              "min_count": MIN_COUNT,
              "excluded_ids": Path(exclude_ids).name if exclude_ids else None}
-    files = {Path(out) / Path(checklist.cues[use.cue_id].model).name:
+    files = {Path(checklist.cues[use.cue_id].model).name:
              _model_file(use, checklist, examples, cv, about) for use, cv in zip(uses, figures)}
-    for path, data in files.items():   # only once every fit has succeeded
-        write_atomically(path, data)
-    return Trained(figures, list(files), len(examples), len(conversations))
+    written = write_files_atomically(Path(out), files)   # all or none, once every fit succeeded
+    return Trained(figures, written, len(examples), len(conversations))
 
 
 def _labelled_conversations(paths: list[str | Path],
@@ -323,19 +320,3 @@ def _figures(agreement: CueAgreement) -> dict[str, float | int | None]:
     return {"turns": agreement.turns, "precision": rounded(agreement.precision),
             "recall": rounded(agreement.recall), "f1": rounded(agreement.f1),
             "kappa": rounded(agreement.kappa)}
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)   # as open() would create it, not mkstemp's 0600
-        refuse_if_stopped()
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -59,10 +59,10 @@ def test_a_stop_while_the_streamed_exports_open_leaves_no_staging_directory(tmp_
 
 
 def test_a_model_file_is_not_written_after_a_stop(tmp_path, monkeypatch):
-    from empathy_audit.training import write_atomically
+    """train writes its model files (bytes) through the same writer, into a new folder."""
     monkeypatch.setattr(interruption, "_stopped_by", signal.SIGTERM)
     with pytest.raises(Terminated):
-        write_atomically(tmp_path / "models" / "distress.json", b"{}")
+        write_files_atomically(tmp_path / "models", {"distress.json": b"{}"})
     assert list((tmp_path / "models").iterdir()) == [], "the model or its temporary file was left"
 
 
