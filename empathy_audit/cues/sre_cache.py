@@ -35,6 +35,8 @@ def compile_regex(pattern: str, flags: int = 0) -> re.Pattern:
     if _ENGINE is None or not caching():
         return re.compile(pattern, flags)
     program = derived("sre", f"{_ENGINE}\0{flags}\0{pattern}", lambda: _program(pattern, flags))
+    if program is None:   # re.compile will say what is wrong
+        return re.compile(pattern, flags)
     try:
         return _from_program(pattern, program)
     except Exception:   # noqa: BLE001 (a program this engine will not take: compile it)
@@ -52,7 +54,7 @@ def _program(pattern: str, flags: int) -> str | None:
                        "groups": parsed.state.groups, "groupindex": parsed.state.groupdict})
 
 
-def _from_program(pattern: str, program: str | None) -> re.Pattern:
+def _from_program(pattern: str, program: str) -> re.Pattern:
     document = json.loads(program)
     groupindex = {str(name): int(i) for name, i in document["groupindex"].items()}
     indexgroup = [None] * int(document["groups"])

@@ -16,11 +16,12 @@ class StreamedExports:
     def __init__(self, directory: Path, empty: AuditResult):
         """``empty``: a result with no conversations, for the headers."""
         self.directory = directory
-        self.names = list(export_tables(empty))   # the same files, in the same order
+        headers = export_tables(empty)
+        self.names = list(headers)   # the same files, in the same order
         self.staging = staging_directory(directory)
         self.handles = {}
         try:
-            for name, text in export_tables(empty).items():
+            for name, text in headers.items():
                 if name in STREAMED_TABLES:
                     handle = open(self.staging / name, "w", encoding="utf-8", newline="")
                     self.handles[name] = handle
