@@ -67,6 +67,7 @@ def _scan(pattern: str):
     while i < len(pattern):
         char = pattern[i]
         if char == "\\":
+            class_start = False   # an escape is a member: a "]" after it closes the class
             i += 2
             continue
         if in_class:
