@@ -8,7 +8,7 @@ import re
 import pytest
 
 from empathy_audit import audit, load_checklist
-from empathy_audit.cache import code_version
+from empathy_audit.cache import NO_CACHE_ENV, code_version
 from empathy_audit.checklist import parse_checklist
 from empathy_audit.errors import UserError
 from empathy_audit.cues import bounded, compile_cache, factored, prefilter, sre_cache
@@ -21,7 +21,7 @@ from .conftest import SAMPLES
 @pytest.fixture
 def cache_home(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.delenv(compile_cache.NO_CACHE_ENV, raising=False)
+    monkeypatch.delenv(NO_CACHE_ENV, raising=False)
     factored._factor.cache_clear()
     prefilter.relax.cache_clear()
     return tmp_path / "xdg" / "empathy-audit"
@@ -64,15 +64,15 @@ def test_an_unwritable_cache_is_no_error(tmp_path, monkeypatch):
     blocker = tmp_path / "a-file"
     blocker.write_text("", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))   # its folder cannot be created
-    monkeypatch.delenv(compile_cache.NO_CACHE_ENV, raising=False)
+    monkeypatch.delenv(NO_CACHE_ENV, raising=False)
     assert audit([SAMPLES]).conversations
 
 
 def test_no_cache_reads_and_writes_nothing(cache_home, monkeypatch, run):
-    monkeypatch.setenv(compile_cache.NO_CACHE_ENV, "1")
+    monkeypatch.setenv(NO_CACHE_ENV, "1")
     CueFinder(load_checklist(None))
     assert not cache_home.exists()
-    monkeypatch.delenv(compile_cache.NO_CACHE_ENV)
+    monkeypatch.delenv(NO_CACHE_ENV)
     assert run("--no-cache", "audit", SAMPLES, "-q").exit_code == 0
     assert not cache_home.exists()
 

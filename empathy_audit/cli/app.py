@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..audit import audit as run_audit
-from ..cues.compile_cache import NO_CACHE_ENV
+from ..cache import NO_CACHE_ENV
 from ..engine.run import stream_audit
 from ..errors import UserError
 from ..formatters.terminal import say

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from .._version import __version__
-from ..cache import NO_CACHE_ENV, cache_dir, caching, derived, remembering
+from ..cache import caching, derived, remembering
 from ..checklist import Checklist
 
-__all__ = ["NO_CACHE_ENV", "cache_dir", "caching", "checklist_key", "compiling", "derived"]
+__all__ = ["caching", "checklist_key", "compiling", "derived"]
 
 
 def checklist_key(checklist: Checklist) -> str:
