@@ -81,3 +81,28 @@ def test_a_stop_already_waiting_at_start_up_is_one_line_and_143(tmp_path):
     assert stderr.decode().splitlines() == [
         "error: terminated by SIGTERM; exports not written"]
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_stop_during_the_moves_waits_for_the_last_one(tmp_path, monkeypatch):
+    """SIGTERM between two renames: every export is new when the stop arrives."""
+    import os
+    monkeypatch.setattr(interruption, "_stopped_by", None)
+    previous = signal.signal(signal.SIGTERM, interruption._on_signal)
+    real_replace = os.replace
+    moves = []
+
+    def replace_then_signal(source, target):
+        real_replace(source, target)
+        moves.append(target)
+        if len(moves) == 1:
+            os.kill(os.getpid(), signal.SIGTERM)   # arrives before the next line if not held
+
+    monkeypatch.setattr(os, "replace", replace_then_signal)
+    files = {"agents.csv": "agent_id\n", "turns.csv": "turn\n", "conversations.csv": "id\n"}
+    try:
+        with pytest.raises(Terminated):
+            write_files_atomically(tmp_path, files)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(files)
+    assert len(moves) == 3

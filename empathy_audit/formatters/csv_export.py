@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from ..checklist import EXPORT_COLUMNS
-from ..interruption import refuse_if_stopped
+from ..interruption import held, refuse_if_stopped
 from ..loading.core import OUTPUT_MARKER, OUTPUT_MARKER_TEXT
 from ..model import AuditResult
 from . import records
@@ -81,13 +81,17 @@ def staging_directory(directory: Path) -> Path:
 
 
 def move_into_place(staging: Path, directory: Path, names) -> list[Path]:
+    """Move every staged file into ``directory``. A stop that arrives during the moves waits
+    for the last one (then arrives as usual), so a run never leaves some files new and some
+    old."""
     refuse_if_stopped()
     written = []
-    for name in names:
-        final = directory / name
-        final.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / name, final)
-        written.append(final)
+    with held():
+        for name in names:
+            final = directory / name
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / name, final)
+            written.append(final)
     return written
 
 
