@@ -19,12 +19,14 @@ class Terminated(BaseException):
 
 
 _stopped_by: int | None = None
+_holding = 0   # blocks of held() running: a stop only records itself meanwhile
 
 
 def _on_signal(signum, frame):
     global _stopped_by
     _stopped_by = signum
-    raise_stop(signum)
+    if not _holding:
+        raise_stop(signum)
 
 
 def raise_stop(signum: int):
@@ -52,15 +54,21 @@ def describe(stop: BaseException) -> tuple[str, int]:
 
 @contextmanager
 def held() -> Iterator[None]:
-    """Stop signals wait until the block has run, then arrive as usual."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    """Stop signals wait until the block has run, then arrive as usual. Blocking them in
+    this thread keeps them from processes it starts; a signal the kernel hands to another
+    thread (Dask leaves some running) is run here all the same, so while the block runs
+    the handler only records it, and it is raised once the block is done."""
+    global _holding
+    masked = hasattr(signal, "pthread_sigmask")
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS) if masked else None
+    _holding += 1
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        _holding -= 1
+        if masked:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    refuse_if_stopped()
 
 
 def refuse_if_stopped() -> None:

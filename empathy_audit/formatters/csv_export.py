@@ -81,9 +81,9 @@ def staging_directory(directory: Path) -> Path:
 
 
 def move_into_place(staging: Path, directory: Path, names) -> list[Path]:
-    """Move every staged file into ``directory``. A stop that arrives during the moves waits
-    for the last one (then arrives as usual), so a run never leaves some files new and some
-    old."""
+    """Move every staged file into ``directory``, then remove ``staging``. A stop that
+    arrives meanwhile waits until both are done (then arrives as usual): a run never leaves
+    some files new and some old, nor its staging directory."""
     refuse_if_stopped()
     written = []
     with held():
@@ -92,6 +92,7 @@ def move_into_place(staging: Path, directory: Path, names) -> list[Path]:
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / name, final)
             written.append(final)
+        shutil.rmtree(staging, ignore_errors=True)
     return written
 
 
