@@ -45,7 +45,7 @@ import re2  # noqa: E402
 
 import bench  # noqa: E402
 from empathy_audit.cues import rules, sentiment  # noqa: E402
-from empathy_audit.checklist import Checklist, load_checklist  # noqa: E402
+from empathy_audit.checklist import Checklist, load_checklist, normalize_quotes  # noqa: E402
 from empathy_audit.cues.finder import CueFinder  # noqa: E402
 from empathy_audit.cues.prefilter import relaxed_options  # noqa: E402
 from empathy_audit.engine.dispatch import default_jobs  # noqa: E402
@@ -102,7 +102,7 @@ def texts_by_speaker(corpus: Path) -> dict[str, list[tuple[str, str, str]]]:
                 if turn["speaker"] in found:
                     found[turn["speaker"]].append((conversation["conversation_id"],
                                                    conversation["agent_id"],
-                                                   rules.normalize_quotes(turn["text"])))
+                                                   normalize_quotes(turn["text"])))
     return found
 
 

@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO))
 from empathy_audit.checklist import load_checklist  # noqa: E402
 from empathy_audit.cues.finder import CueFinder  # noqa: E402
 from empathy_audit.cues.prefilter import compile_relaxed, may_match  # noqa: E402
-from empathy_audit.cues.rules import normalize_quotes  # noqa: E402
+from empathy_audit.checklist import normalize_quotes  # noqa: E402
 from empathy_audit.loading import load  # noqa: E402
 from empathy_audit.model import AGENT, CUSTOMER  # noqa: E402
 

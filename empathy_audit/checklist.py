@@ -298,18 +298,32 @@ def check_pattern(pattern: str) -> None:
                          f"the nested quantifier")
 
 
-# Contractions that spell another common word without their apostrophe ("we'll" / "well"):
-# their apostrophe stays required, or "Well played" would promise an action.
+_QUOTES = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'))
+
+# One-word phrases that spell another common word without their apostrophe ("we'll" /
+# "well"): their apostrophe stays required, or "Well played" would promise an action.
 _APOSTROPHE_NEEDED = frozenset({"we'll", "i'll", "he'll", "she'll", "we're", "we'd", "i'd",
-                                "he'd", "she'd", "it'd", "who're"})
+                                "he'd", "she'd", "it'd", "who're", "let's"})
+
+
+def normalize_quotes(text: str) -> str:
+    """Curly quotes as straight ones, in transcripts and in checklist phrases alike."""
+    if text.isascii():
+        return text
+    for curly, straight in _QUOTES:   # str.replace runs in C; str.translate would not here
+        text = text.replace(curly, straight)
+    return text
 
 
 def phrase_regex(phrase: str) -> str:
     """A literal phrase as a regex: case-insensitive, flexible spaces, whole words, and
     apostrophes optional ("doesn't" also finds "doesnt", as people type in chats), except
-    where dropping one spells another word ("we'll", "well")."""
-    words = [re.escape(w) if w.lower() in _APOSTROPHE_NEEDED else re.escape(w).replace("'", "'?")
-             for w in phrase.strip().split()]
+    in a one-word phrase that would spell another word without it ("we'll", "well")."""
+    phrase = normalize_quotes(phrase)
+    if phrase.strip().lower() in _APOSTROPHE_NEEDED:
+        words = [re.escape(phrase.strip())]
+    else:
+        words = [re.escape(w).replace("'", "'?") for w in phrase.strip().split()]
     body = r"\s+".join(words)
     start = r"\b" if re.match(r"\w", phrase.strip()) else ""
     end = r"\b" if re.search(r"\w$", phrase.strip()) else ""

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from .checklist import normalize_quotes
 from .cues.finder import CueFinder
-from .cues.rules import WordsMatcher, normalize_quotes
+from .cues.rules import WordsMatcher
 from .loading.core import NUMBERED_LABEL
 from .model import AGENT, CUSTOMER, OTHER, Conversation
 

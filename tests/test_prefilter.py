@@ -21,7 +21,7 @@ from empathy_audit.cues import prefilter
 from empathy_audit.cues.finder import CueFinder
 from empathy_audit.cues.prefilter import (Screened, Untranslatable, compile_relaxed,
                                           may_match, relax)
-from empathy_audit.cues.rules import normalize_quotes
+from empathy_audit.checklist import normalize_quotes
 from empathy_audit.formatters.csv_export import export_tables
 from empathy_audit.loading import load
 

@@ -20,7 +20,7 @@ from empathy_audit import audit, load_checklist
 from empathy_audit.checklist import phrase_regex
 from empathy_audit.cli import app
 from empathy_audit.cues import factored
-from empathy_audit.cues.rules import normalize_quotes
+from empathy_audit.checklist import normalize_quotes
 from empathy_audit.engine import dispatch
 from empathy_audit.engine.run import no_more_than_chunks, stream_audit
 from empathy_audit.formatters.csv_export import export_tables, write_exports

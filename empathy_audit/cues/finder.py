@@ -6,13 +6,13 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from ..checklist import Checklist
+from ..checklist import Checklist, normalize_quotes
 from ..errors import UserError
 from ..model import AGENT, CUSTOMER, Conversation, CueMatch, Turn
 from .bounded import SECONDS, BudgetExceeded, can_backtrack, exceeds_budget
 from .compile_cache import compiling
 from .kinds import KINDS
-from .rules import EngagementMatcher, WordsMatcher, candidate_stems, normalize_quotes
+from .rules import EngagementMatcher, WordsMatcher, candidate_stems
 
 
 @dataclass

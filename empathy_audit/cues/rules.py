@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..checklist import Checklist, Cue, pattern_problem, phrase_regex
+from ..checklist import Checklist, Cue, normalize_quotes, pattern_problem, phrase_regex
 from ..model import AGENT, Conversation, CueMatch, Turn
 from ..redaction.placeholders import KINDS as REDACTED_KINDS, PERSON, WORD_KINDS
 from .bounded import compile_bounded
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from .finder import TurnSeen
 
 # Curly quotes become straight ones, one character for one so offsets stay true.
-_QUOTES = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'))
 _CLAUSE_END = re.compile(r"[.!?;:,\n]|\bbut\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?", re.IGNORECASE)
 # Case spelled out rather than re.IGNORECASE (which also matches "ſ" to "s"), and one class
@@ -66,14 +65,6 @@ _ADDRESSED_NAME = re.compile(
     r"(?i:\b(?:hi|hey|hello|dear|thanks|thank you|sorry|welcome|morning|afternoon|evening|"
     rf"there))\s{{0,3}},?\s{{1,3}}({_NAME})(?=\s{{0,3}}(?:[.!?,:;)~^*-]|$))"
     rf"|,\s{{0,3}}({_NAME})(?=\s{{0,3}}(?:[.!]|$))")
-
-
-def normalize_quotes(text: str) -> str:
-    if text.isascii():
-        return text
-    for curly, straight in _QUOTES:   # str.replace runs in C; str.translate would not here
-        text = text.replace(curly, straight)
-    return text
 
 
 # ---------------------------------------------------------------- words cues
