@@ -298,6 +298,7 @@ def check_pattern(pattern: str) -> None:
                          f"the nested quantifier")
 
 
+# Curly quotes become straight ones, one character for one so offsets stay true.
 _QUOTES = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'))
 
 # One-word phrases that spell another common word without their apostrophe ("we'll" /

@@ -28,7 +28,6 @@ from .sentiment_gate import cannot_be_negative, polarity_can_reach, prepare_gate
 if TYPE_CHECKING:
     from .finder import TurnSeen
 
-# Curly quotes become straight ones, one character for one so offsets stay true.
 _CLAUSE_END = re.compile(r"[.!?;:,\n]|\bbut\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?", re.IGNORECASE)
 # Case spelled out rather than re.IGNORECASE (which also matches "ſ" to "s"), and one class
