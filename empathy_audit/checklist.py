@@ -320,14 +320,14 @@ def phrase_regex(phrase: str) -> str:
     """A literal phrase as a regex: case-insensitive, flexible spaces, whole words, and
     apostrophes optional ("doesn't" also finds "doesnt", as people type in chats), except
     in a one-word phrase that would spell another word without it ("we'll", "well")."""
-    phrase = normalize_quotes(phrase)
-    if phrase.strip().lower() in _APOSTROPHE_NEEDED:
-        words = [re.escape(phrase.strip())]
+    phrase = normalize_quotes(phrase).strip()
+    if phrase.lower() in _APOSTROPHE_NEEDED:
+        words = [re.escape(phrase)]
     else:
-        words = [re.escape(w).replace("'", "'?") for w in phrase.strip().split()]
+        words = [re.escape(w).replace("'", "'?") for w in phrase.split()]
     body = r"\s+".join(words)
-    start = r"\b" if re.match(r"\w", phrase.strip()) else ""
-    end = r"\b" if re.search(r"\w$", phrase.strip()) else ""
+    start = r"\b" if re.match(r"\w", phrase) else ""
+    end = r"\b" if re.search(r"\w$", phrase) else ""
     return f"{start}{body}{end}"
 
 

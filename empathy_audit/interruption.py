@@ -1,6 +1,7 @@
 """SIGTERM (a CI timeout, ``timeout``, ``kill``) and Ctrl-C end a run without its outputs.
 
-The handlers raise, so every ``finally`` runs (staging directories removed, workers stopped).
+The handlers raise, so every ``finally`` runs (staging directories removed, workers stopped);
+inside :func:`held` they only record the stop, raised when the block is done.
 They also record the stop, and every place where outputs move into place asks
 :func:`refuse_if_stopped` first: an exception swallowed on its way up (a library's bare
 ``except:``) must not let a terminated run publish its exports as if it had finished.

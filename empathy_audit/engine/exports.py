@@ -40,9 +40,8 @@ class StreamedExports:
         for name, text in export_tables(result).items():
             if name not in STREAMED_TABLES:
                 (self.staging / name).write_text(text, encoding="utf-8", newline="")
-        written = move_into_place(self.staging, self.directory, self.names)
+        written = move_into_place(self.staging, self.directory, self.names)   # staging gone
         mark_as_output(self.directory)
-        self.discard()
         return written
 
     def discard(self) -> None:

@@ -107,9 +107,10 @@ def write_files_atomically(directory: Path, files: dict[str, str | bytes]) -> li
                 target.write_bytes(content)
             else:
                 target.write_text(content, encoding="utf-8", newline="")
-        return move_into_place(staging, directory, files)
-    finally:
+        return move_into_place(staging, directory, files)   # it removes the staging too
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 def write_exports(result: AuditResult, directory: Path) -> list[Path]:
